@@ -1,0 +1,3 @@
+from edutag.cli import main
+
+main()

@@ -1,0 +1,324 @@
+"""The model: `Tagger`, a TF-IDF + one-vs-rest logistic regression multi-label tagger.
+
+Stage four of the pipeline. Per-label decision thresholds are chosen on out-of-fold scores
+of a multi-label stratified cross-validation, so rare themes are not drowned by the 0.5
+default. Scores are probabilities in [0, 1].
+
+>>> tagger = Tagger.load()                      # the shipped model   # doctest: +SKIP
+>>> tagger.predict(["新建教学楼两栋，改造旱厕12所"])                  # doctest: +SKIP
+[['facilities']]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from edutag.defaults import SEED
+from edutag.errors import ModelError, NotFittedError
+from edutag.features import build_features
+from edutag.labels import theme_ids
+from edutag.segment import segment
+
+__all__ = ["Tagger", "Paragraph", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+_THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+# Types a saved model may contain. skops refuses anything else, so a tampered file cannot
+# make `load` run code; the message names the type that was refused.
+TRUSTED_TYPES = [
+    "edutag.features.normalize", "edutag.features.words", "edutag.features.words_plain",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.pipeline.FeatureUnion", "numpy.float32", "numpy.float64", "numpy.int64",
+    "numpy.dtype", "builtins.slice",
+]
+
+
+@dataclass
+class Paragraph:
+    """One tagged unit of a document, as written to JSONL/CSV output."""
+
+    doc: str
+    para: int
+    start: int
+    end: int
+    text: str
+    labels: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class Tagger(BaseEstimator):
+    """Tags Chinese education-administration paragraphs with the themes of the taxonomy.
+
+    Keyword-only parameters are stored as given and checked at `fit` (scikit-learn manners):
+
+    - `word_ngrams`, `char_ngrams`: n-gram ranges of jieba words and of characters.
+    - `chars`: use character n-grams; `user_dict`: use the domain dictionary in jieba.
+    - `C`: inverse regularisation of the logistic regressions; `min_df`: drop rarer terms.
+    - `cv`: folds used to choose the per-label thresholds (0 keeps 0.5 for every label).
+    - `max_features`: keep at most this many features per vectoriser (model size).
+    - `random_state`: seed of the cross-validation split.
+
+    >>> Tagger(C=4.0).fit(texts, labels).predict(["开展防溺水专题教育"])  # doctest: +SKIP
+    [['safety']]
+    """
+
+    def __init__(self, *, word_ngrams=(1, 2), char_ngrams=(2, 3), chars=True, user_dict=True,
+                 C=8.0, min_df=2, cv=5, max_features=None, random_state=SEED):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.chars = chars
+        self.user_dict = user_dict
+        self.C = C
+        self.min_df = min_df
+        self.cv = cv
+        self.max_features = max_features
+        self.random_state = random_state
+
+    # --- learning ---------------------------------------------------------------------
+    def fit(self, texts: list[str], labels: list[Iterable[str]]) -> Tagger:
+        """Learn features, weights and per-label thresholds; returns self."""
+        texts = _as_texts(texts, "texts")
+        if isinstance(labels, str) or len(labels) != len(texts):
+            raise ValueError(f"labels must be a list with one entry per text "
+                             f"({len(texts)}), not {type(labels).__name__}")
+        self.classes_ = theme_ids()
+        Y = self._binarize(labels)
+        if self.cv:
+            self.oof_proba_ = self._out_of_fold(texts, Y)
+            self.thresholds_ = _best_thresholds(Y, self.oof_proba_)
+        else:
+            self.thresholds_ = np.full(len(self.classes_), 0.5, dtype=np.float32)
+        self.features_, self.coef_, self.intercept_ = self._fit_once(texts, Y)
+        return self
+
+    def _binarize(self, labels) -> np.ndarray:
+        index = {c: i for i, c in enumerate(self.classes_)}
+        Y = np.zeros((len(labels), len(index)), dtype=np.int8)
+        for row, ids in enumerate(labels):
+            if isinstance(ids, str):
+                raise ValueError(f"labels[{row}] is the string {ids!r}; give a list of ids")
+            for label in ids:
+                if label not in index:
+                    raise ValueError(f"labels[{row}]: unknown theme id {label!r}; "
+                                     f"valid ids: {', '.join(self.classes_)}")
+                Y[row, index[label]] = 1
+        return Y
+
+    def _fit_once(self, texts, Y):
+        features = build_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                                  user_dict=self.user_dict, chars=self.chars,
+                                  min_df=self.min_df, max_features=self.max_features)
+        X = features.fit_transform(texts)
+        coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
+        intercept = np.full(Y.shape[1], -20.0, dtype=np.float32)  # no positives: never
+        trainable = [j for j in range(Y.shape[1]) if 0 < Y[:, j].sum() < len(Y)]
+        if trainable:
+            model = OneVsRestClassifier(LogisticRegression(
+                C=self.C, solver="liblinear", class_weight="balanced", max_iter=1000))
+            model.fit(X, Y[:, trainable])
+            for k, j in enumerate(trainable):
+                coef[:, j] = model.estimators_[k].coef_.ravel()
+                intercept[j] = model.estimators_[k].intercept_[0]
+        return features, coef, intercept
+
+    def _out_of_fold(self, texts, Y) -> np.ndarray:
+        from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+        folds = MultilabelStratifiedKFold(n_splits=self.cv, shuffle=True,
+                                          random_state=self.random_state)
+        proba = np.zeros(Y.shape, dtype=np.float32)
+        texts = np.asarray(texts, dtype=object)
+        for train, held_out in folds.split(texts, Y):
+            features, coef, intercept = self._fit_once(list(texts[train]), Y[train])
+            proba[held_out] = _sigmoid(features.transform(list(texts[held_out])) @ coef + intercept)
+        return proba
+
+    # --- predicting -------------------------------------------------------------------
+    def _check_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise NotFittedError("this Tagger is not fitted: call fit(texts, labels) or "
+                                 "use Tagger.load()")
+
+    def decision_scores(self, texts: list[str]) -> np.ndarray:
+        """Probabilities as an array of shape (len(texts), len(classes_)), float32."""
+        self._check_fitted()
+        texts = _as_texts(texts, "texts")
+        if not texts:
+            return np.zeros((0, len(self.classes_)), dtype=np.float32)
+        return _sigmoid(self.features_.transform(texts) @ self.coef_ + self.intercept_)
+
+    def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
+        """For each text, the probability of every theme.
+
+        >>> Tagger.load().predict_proba(["组织地震疏散演练"])[0]["safety"] > 0.5  # doctest: +SKIP
+        True
+        """
+        return [dict(zip(self.classes_, map(float, row))) for row in self.decision_scores(texts)]
+
+    def predict(self, texts: list[str]) -> list[list[str]]:
+        """For each text, the themes whose probability reaches their threshold."""
+        P = self.decision_scores(texts)
+        return [[self.classes_[j] for j in np.flatnonzero(row >= self.thresholds_)] for row in P]
+
+    def explain(self, text: str, *, top: int = 8) -> dict[str, list[tuple[str, float]]]:
+        """The terms that pushed each predicted theme up, with their contribution.
+
+        >>> Tagger.load().explain("开展防溺水专题教育")["safety"][:1]  # doctest: +SKIP
+        [('防溺水', 1.93)]
+        """
+        if not isinstance(text, str):
+            raise TypeError("explain() takes one str")
+        self._check_fitted()
+        x = self.features_.transform([text]).tocsr()
+        names = self._feature_names()
+        out = {}
+        for label in self.predict([text])[0]:
+            j = self.classes_.index(label)
+            contrib = x.data * self.coef_[x.indices, j]
+            order = np.argsort(-contrib)[:top]
+            out[label] = [(names[x.indices[i]], round(float(contrib[i]), 3))
+                          for i in order if contrib[i] > 0]
+        return out
+
+    def _feature_names(self):
+        if getattr(self, "_names", None) is None:
+            self._names = [n.replace("words__", "词:", 1).replace("chars__", "字:", 1)
+                           for n in self.features_.get_feature_names_out()]
+        return self._names
+
+    def tag_text(self, text: str, *, doc: str = "<text>") -> list[Paragraph]:
+        """Segment one document's text and tag every unit.
+
+        >>> [p.labels for p in Tagger.load().tag_text("一、安全工作\\n开展防溺水教育。")]  # doctest: +SKIP
+        [['safety'], ['safety']]
+        """
+        if not isinstance(text, str):
+            raise TypeError("tag_text() takes one str; use tag_paths() for files")
+        units = segment(text).units
+        return self.tag_units(doc, units)
+
+    def tag_units(self, doc: str, units) -> list[Paragraph]:
+        """Tag already segmented units of one document."""
+        scores = self.decision_scores([u.text for u in units])
+        return [self.paragraph(doc, u, row) for u, row in zip(units, scores)]
+
+    def paragraph(self, doc: str, unit, scores) -> Paragraph:
+        """The output record of one unit, given its row of scores."""
+        return Paragraph(doc, unit.index, unit.start, unit.end, unit.text,
+                         [self.classes_[j] for j in np.flatnonzero(scores >= self.thresholds_)],
+                         {c: round(float(s), 4) for c, s in zip(self.classes_, scores)})
+
+    def tag_paths(self, paths: list[str | os.PathLike]) -> Iterator[Paragraph]:
+        """Read files, folders and archives and yield every tagged paragraph.
+
+        Files that cannot be read are left out here; `edutag.batch.tag_inputs` also
+        reports them.
+        """
+        from edutag.batch import tag_inputs
+
+        for event in tag_inputs(self, paths):
+            if isinstance(event, Paragraph):
+                yield event
+
+    # --- saving and loading -----------------------------------------------------------
+    def save(self, path: str | os.PathLike, *, metadata: dict | None = None) -> Path:
+        """Write the model folder: `model.skops` (no pickle) and `meta.json`."""
+        import skops.io as sio
+        import sklearn
+        import jieba
+
+        from edutag import __version__
+
+        self._check_fitted()
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        state = {"features": self.features_, "coef": self.coef_.astype(np.float32),
+                 "intercept": self.intercept_.astype(np.float32),
+                 "thresholds": np.asarray(self.thresholds_, dtype=np.float32)}
+        sio.dump(state, path / MODEL_FILE, compression=8)
+        meta = {"format_version": FORMAT_VERSION, "edutag": __version__,
+                "scikit-learn": sklearn.__version__, "jieba": jieba.__version__,
+                "labels": list(self.classes_), "params": _jsonable(self.get_params()),
+                **(metadata or {})}
+        (path / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> Tagger:
+        """Load a saved model folder; None loads the model shipped with edutag."""
+        import skops.io as sio
+
+        folder = Path(path) if path is not None else Path(str(
+            resources.files("edutag.models").joinpath("default")))
+        meta_path, model_path = folder / META_FILE, folder / MODEL_FILE
+        if not meta_path.is_file() or not model_path.is_file():
+            raise ModelError(f"{folder}: not a model folder (needs {META_FILE} and {MODEL_FILE}). "
+                             "Train one with `edutag train`, or omit --model for the shipped one.")
+        meta = json.loads(meta_path.read_text("utf-8"))
+        version = meta.get("format_version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise ModelError(f"{folder}: model format {version!r} is newer than this edutag "
+                             f"reads ({FORMAT_VERSION}). Upgrade edutag: pip install -U edutag.")
+        if meta.get("labels") != theme_ids():
+            raise ModelError(f"{folder}: the model's labels do not match this edutag's themes "
+                             "(data/labels/themes.csv). Retrain it with `edutag train`.")
+        untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
+        if untrusted:
+            raise ModelError(f"{model_path}: refused, it contains types edutag does not trust: "
+                             f"{', '.join(untrusted)}. Only load models you trained yourself.")
+        state = sio.load(model_path, trusted=TRUSTED_TYPES)
+        tagger = cls(**{k: tuple(v) if isinstance(v, list) else v
+                        for k, v in meta.get("params", {}).items()})
+        tagger.classes_ = meta["labels"]
+        tagger.features_ = state["features"]
+        tagger.coef_ = state["coef"]
+        tagger.intercept_ = state["intercept"]
+        tagger.thresholds_ = state["thresholds"]
+        tagger.metadata_ = meta
+        return tagger
+
+
+def _as_texts(texts, what: str) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"{what} must be a list of str, not one str: wrap it as [text]")
+    texts = list(texts)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"{what}[{i}] is {type(t).__name__}, not str")
+    return texts
+
+
+def _sigmoid(z) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float32)
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+def _best_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Per label, the threshold on the grid with the best out-of-fold F1 (0.5 if no positive)."""
+    out = np.full(Y.shape[1], 0.5, dtype=np.float32)
+    for j in range(Y.shape[1]):
+        if Y[:, j].sum() == 0:
+            continue
+        pred = P[:, j][:, None] >= _THRESHOLD_GRID[None, :]
+        tp = (pred & (Y[:, j][:, None] == 1)).sum(0)
+        f1 = 2 * tp / (pred.sum(0) + Y[:, j].sum())
+        out[j] = _THRESHOLD_GRID[int(np.argmax(f1))]
+    return out
+
+
+def _jsonable(params: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
