@@ -78,7 +78,7 @@ def words_plain(text: str) -> list[str]:
     return _tokens(text, False)
 
 
-def build_features(*, word_ngrams=(1, 2), char_ngrams=(2, 3), user_dict=True, chars=True,
+def build_features(*, word_ngrams=(1, 2), char_ngrams=(1, 3), user_dict=True, chars=True,
                    min_df=2, max_features=None) -> FeatureUnion:
     """The TF-IDF feature union: words always, character n-grams unless `chars` is False."""
     parts = [("words", TfidfVectorizer(

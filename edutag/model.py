@@ -41,8 +41,9 @@ TRUSTED_TYPES = [
     "edutag.features.normalize", "edutag.features.words", "edutag.features.words_plain",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.pipeline.FeatureUnion", "numpy.float32", "numpy.float64", "numpy.int64",
-    "numpy.dtype", "builtins.slice",
+    "sklearn.pipeline.FeatureUnion", "numpy.ndarray", "numpy.float32", "numpy.float64",
+    "numpy.int64", "numpy.dtype", "builtins.dict", "builtins.list", "builtins.tuple",
+    "builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.NoneType",
 ]
 
 
@@ -75,8 +76,8 @@ class Tagger(BaseEstimator):
     [['safety']]
     """
 
-    def __init__(self, *, word_ngrams=(1, 2), char_ngrams=(2, 3), chars=True, user_dict=True,
-                 C=8.0, min_df=2, cv=5, max_features=None, random_state=SEED):
+    def __init__(self, *, word_ngrams=(1, 2), char_ngrams=(1, 3), chars=True, user_dict=True,
+                 C=16.0, min_df=2, cv=5, max_features=None, random_state=SEED):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.chars = chars
@@ -276,7 +277,7 @@ class Tagger(BaseEstimator):
         if meta.get("labels") != theme_ids():
             raise ModelError(f"{folder}: the model's labels do not match this edutag's themes "
                              "(data/labels/themes.csv). Retrain it with `edutag train`.")
-        untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
+        untrusted = [t for t in _types_in(model_path) if t not in TRUSTED_TYPES]
         if untrusted:
             raise ModelError(f"{model_path}: refused, it contains types edutag does not trust: "
                              f"{', '.join(untrusted)}. Only load models you trained yourself.")
@@ -290,6 +291,27 @@ class Tagger(BaseEstimator):
         tagger.thresholds_ = state["thresholds"]
         tagger.metadata_ = meta
         return tagger
+
+
+def _types_in(model_path: Path) -> list[str]:
+    """Every type named in a skops file's schema — also those skops itself would trust."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(model_path) as z:
+            schema = json.loads(z.read("schema.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise ModelError(f"{model_path}: not a readable skops file ({e}). Retrain the model.") from e
+    found, stack = set(), [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node:
+                found.add(f"{node.get('__module__', '')}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return sorted(found)
 
 
 def _as_texts(texts, what: str) -> list[str]:

@@ -81,6 +81,7 @@ _BOILERPLATE_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"[Aa]ll [Rr]ights [Rr]eserved|本站(所有|部分|文章)|转载请|免责声明|进行举报或认领")),
     ("reading count or page metadata", re.compile(
         r"(阅读|浏览|点击)(量|数|次数)\s*[:：]?\s*\d+|\d+\s*(人|次)(阅读|浏览|下载)|"
+        r"^\W*(阅读|浏览|下载|点击|收藏)\s*[:：]\s*[\d.]+\s*万?\s*次?|"
         r"(发布|更新|上传|录入)(时间|日期)\s*[:：]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|"
         r"^\W*(来源|作者|编辑|责任编辑|文章来源|信息来源)\s*[:：]|我要投稿|"
         r"以下是.{0,20}(小编|本站|为大家|为您)|小编(为|给)大家|希望对(大家|您)有所帮助|"
@@ -97,6 +98,7 @@ _HEADING = re.compile(
     r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 _HEADING_MAX = 40
 _CHUNK_NUMBER = re.compile(r"^\s*(\d{1,3})、")
+_CHUNK_NUMBER_AT = re.compile(r"\s*(\d{1,3})、")
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】\"'"
 _SENTENCE = re.compile(rf"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
@@ -153,12 +155,13 @@ def _blocks(text: str):
     dropped: list[Dropped] = []
     in_related_list = False
     follows_block = False  # chunks rejoin only across a line break, never across a drop
+    last_chunk = 0         # number of the page chunk the last block came from (0: none)
     for start, end in _lines(text):
         line = text[start:end]
         reason = _boilerplate_reason(line)
         if reason == "related list":
             in_related_list = True
-        elif in_related_list and len(line) <= _LIST_ITEM_MAX:
+        elif in_related_list and not reason and len(line) <= _LIST_ITEM_MAX:
             reason = "related list"
         else:
             in_related_list = False
@@ -167,14 +170,37 @@ def _blocks(text: str):
             follows_block = False
             continue
         chunk = _CHUNK_NUMBER.match(line)
-        if chunk and follows_block and _continues(text, blocks[-1]):
+        if chunk and follows_block and _is_page_chunk(text, blocks[-1], int(chunk.group(1)), last_chunk):
             body_start = start + chunk.end()
-            if body_start < end:
+            if last_chunk == 1:  # the first chunk is only known to be one now
+                _strip_chunk_number(text, blocks[-1])
+            last_chunk += 1
+            if body_start < end and _continues(text, blocks[-1]):
                 blocks[-1][0].append((body_start, end))
+            elif body_start < end:
+                blocks.extend(_split_heading(text, body_start, end))
             continue
+        last_chunk = 1 if chunk and chunk.group(1) == "1" else 0
         blocks.extend(_split_heading(text, start, end))
         follows_block = True
     return blocks, dropped
+
+
+def _is_page_chunk(text: str, block, number: int, last_chunk: int) -> bool:
+    """A numbered line is a page chunk when it continues a run of long numbered chunks, or
+    when it follows a long line cut in the middle of a sentence."""
+    if last_chunk and number == last_chunk + 1:
+        pieces = block[0]
+        return pieces[-1][1] - pieces[0][0] >= _CHUNK_MIN_PREVIOUS
+    return _continues(text, block)
+
+
+def _strip_chunk_number(text: str, block) -> None:
+    pieces = block[0]
+    start, end = pieces[0]
+    m = _CHUNK_NUMBER_AT.match(text, start, end)
+    if m and m.end() < end:
+        pieces[0] = (m.end(), end)
 
 
 def _continues(text: str, block) -> bool:

@@ -1,0 +1,37 @@
+import zipfile
+
+from edutag.batch import tag_inputs
+from edutag.ingest import FileReport
+from edutag.model import Paragraph
+
+
+def _archive(tmp_path):
+    path = tmp_path / "docs.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for i in range(6):
+            z.writestr(f"{i}.txt", "一、安全工作\n开展防溺水专题教育，签订安全责任书。\n新建教学楼两栋。\n" * (i + 1))
+        z.writestr("empty.txt", "   \n")
+        z.writestr("bad.docx", b"not a zip")
+    return path
+
+
+def test_tag_inputs_reports_every_file_once(tiny_tagger, tmp_path):
+    events = list(tag_inputs(tiny_tagger, [_archive(tmp_path)], chunk_units=3))
+    reports = {r.file.split("!")[1]: r for r in events if isinstance(r, FileReport)}
+    assert set(reports) == {f"{i}.txt" for i in range(6)} | {"empty.txt", "bad.docx"}
+    assert reports["3.txt"].status == "tagged" and reports["3.txt"].paragraphs == 12
+    assert reports["empty.txt"].status == "skipped"
+    assert reports["bad.docx"].status == "failed" and "docx" in reports["bad.docx"].reason
+
+
+def test_tag_inputs_gives_the_same_output_for_any_number_of_jobs(tiny_tagger, tmp_path):
+    path = _archive(tmp_path)
+    one = list(tag_inputs(tiny_tagger, [path], jobs=1, chunk_units=2))
+    two = list(tag_inputs(tiny_tagger, [path], jobs=2, chunk_units=2))
+    assert one == two and any(isinstance(e, Paragraph) for e in one)
+
+
+def test_tagger_tag_paths_yields_only_paragraphs(tiny_tagger, tmp_path):
+    paras = list(tiny_tagger.tag_paths([_archive(tmp_path)]))
+    assert paras and all(isinstance(p, Paragraph) for p in paras)
+    assert "safety" in paras[1].labels
