@@ -35,16 +35,9 @@ FORMAT_VERSION = 1
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 _THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
-# Types a saved model may contain. skops refuses anything else, so a tampered file cannot
-# make `load` run code; the message names the type that was refused.
-TRUSTED_TYPES = [
-    "edutag.features.normalize", "edutag.features.words", "edutag.features.words_plain",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.pipeline.FeatureUnion", "numpy.ndarray", "numpy.float32", "numpy.float64",
-    "numpy.int64", "numpy.dtype", "builtins.dict", "builtins.list", "builtins.tuple",
-    "builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.NoneType",
-]
+# The only types a saved model contains (arrays, a dict, strings). Any other type in a file
+# is refused before skops builds anything, so a tampered file cannot make `load` run code.
+TRUSTED_TYPES = ["numpy.ndarray", "builtins.dict", "builtins.list", "builtins.str"]
 
 
 @dataclass
@@ -118,17 +111,21 @@ class Tagger(BaseEstimator):
                 Y[row, index[label]] = 1
         return Y
 
+    def _build_features(self):
+        return build_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                              user_dict=self.user_dict, chars=self.chars, min_df=self.min_df,
+                              max_features=self.max_features)
+
     def _fit_once(self, texts, Y):
-        features = build_features(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                                  user_dict=self.user_dict, chars=self.chars,
-                                  min_df=self.min_df, max_features=self.max_features)
+        features = self._build_features()
         X = features.fit_transform(texts)
         coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
         intercept = np.full(Y.shape[1], -20.0, dtype=np.float32)  # no positives: never
         trainable = [j for j in range(Y.shape[1]) if 0 < Y[:, j].sum() < len(Y)]
         if trainable:
             model = OneVsRestClassifier(LogisticRegression(
-                C=self.C, solver="liblinear", class_weight="balanced", max_iter=1000))
+                C=self.C, solver="liblinear", class_weight="balanced", max_iter=1000,
+                random_state=self.random_state))
             model.fit(X, Y[:, trainable])
             for k, j in enumerate(trainable):
                 coef[:, j] = model.estimators_[k].coef_.ravel()
@@ -246,9 +243,14 @@ class Tagger(BaseEstimator):
         self._check_fitted()
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        state = {"features": self.features_, "coef": self.coef_.astype(np.float32),
+        state = {"coef": self.coef_.astype(np.float32),
                  "intercept": self.intercept_.astype(np.float32),
                  "thresholds": np.asarray(self.thresholds_, dtype=np.float32)}
+        for name, vectorizer in self.features_.transformer_list:
+            # Plain arrays, not pickled objects: fast to load and nothing to trust but numpy.
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+            state[f"{name}_terms"] = "\n".join(terms)
+            state[f"{name}_idf"] = vectorizer.idf_.astype(np.float64)
         sio.dump(state, path / MODEL_FILE, compression=8)
         meta = {"format_version": FORMAT_VERSION, "edutag": __version__,
                 "scikit-learn": sklearn.__version__, "jieba": jieba.__version__,
@@ -285,7 +287,11 @@ class Tagger(BaseEstimator):
         tagger = cls(**{k: tuple(v) if isinstance(v, list) else v
                         for k, v in meta.get("params", {}).items()})
         tagger.classes_ = meta["labels"]
-        tagger.features_ = state["features"]
+        tagger.features_ = tagger._build_features()
+        for name, vectorizer in tagger.features_.transformer_list:
+            terms = state[f"{name}_terms"].split("\n")
+            vectorizer.vocabulary_ = dict(zip(terms, range(len(terms))))
+            vectorizer.idf_ = state[f"{name}_idf"]
         tagger.coef_ = state["coef"]
         tagger.intercept_ = state["intercept"]
         tagger.thresholds_ = state["thresholds"]

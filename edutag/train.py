@@ -11,6 +11,8 @@ from edutag.model import Tagger
 
 __all__ = ["read_examples", "train", "evaluate", "TrainResult"]
 
+SYNTHETIC = "synthetic"  # the `source` of declared synthetic units
+
 
 @dataclass
 class TrainResult:
@@ -41,9 +43,11 @@ def train(paths, *, corpus=None, test_paths=(), out=None, **params) -> TrainResu
     for ex in examples:
         result.sources[ex.source] = result.sources.get(ex.source, 0) + 1
     if getattr(tagger, "oof_proba_", None) is not None:
-        oof = [[c for c, p, t in zip(tagger.classes_, row, tagger.thresholds_) if p >= t]
-               for row in tagger.oof_proba_]
-        result.cross_validated = score([e.labels for e in examples], oof, tagger.classes_)
+        # Scored on real units only: synthetic ones help training but prove nothing.
+        real = [i for i, e in enumerate(examples) if e.source != SYNTHETIC]
+        oof = [[c for c, p, t in zip(tagger.classes_, tagger.oof_proba_[i], tagger.thresholds_)
+                if p >= t] for i in real]
+        result.cross_validated = score([examples[i].labels for i in real], oof, tagger.classes_)
     if test_paths:
         result.test = evaluate(tagger, test_paths, corpus=corpus)
     if out is not None:

@@ -9,8 +9,8 @@ from edutag.train import read_examples
 
 from conftest import CORPUS, REPO, needs_corpus
 
-# Measured at 0.0 when pinned; the floor leaves room for harmless changes.
-MACRO_F1_FLOOR = 0.0
+# Measured at 0.654 (micro 0.709) when pinned; the floor leaves room for harmless changes.
+MACRO_F1_FLOOR = 0.60
 
 
 @needs_corpus
