@@ -27,9 +27,14 @@ def default_jobs() -> int:
 
 
 def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: str = TEXT_COLUMN,
-               chunk_units: int = CHUNK_UNITS) -> Iterator[Paragraph | FileReport]:
-    """Yield every tagged `Paragraph`, and one `FileReport` per input file once it is done."""
-    chunks = _chunks(read_inputs(list(paths), text_column=text_column), chunk_units)
+               chunk_units: int = CHUNK_UNITS, skip: Iterable[str] = ()) -> Iterator[Paragraph | FileReport]:
+    """Yield every tagged `Paragraph`, and one `FileReport` per input file once it is done.
+
+    Files named in `skip` (finished by an interrupted run) are left out entirely.
+    """
+    skip = frozenset(skip)
+    events = (e for e in read_inputs(list(paths), text_column=text_column) if e.file not in skip)
+    chunks = _chunks(events, chunk_units)
     if jobs <= 1:
         results = (_tag_chunk(chunk, tagger) for chunk in chunks)
     else:

@@ -18,7 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Tag Chinese education-administration documents with policy themes.")
 labels_app = typer.Typer(no_args_is_help=True, help="Work with labelled CSVs.")
 app.add_typer(labels_app, name="labels")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name paths: never wrap them
 out = Console()
 
 CorpusOption = typer.Option(None, "--corpus", help="Folder that stand-off labels point into "
@@ -48,17 +48,19 @@ def tag(
     model: Optional[Path] = ModelOption,
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes [default: all cores]."),
     text_column: str = typer.Option(TEXT_COLUMN, help="Column holding the text in .csv/.jsonl inputs."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run of the same "
+                                "command: files it finished are kept, not tagged again."),
 ):
     """Tag every paragraph of INPUTS; a per-file report goes to OUTPUT.files.jsonl.
 
-    Exit code 0 when every file was tagged or skipped, 1 when any failed.
+    Exit code 0 when every file was tagged or skipped, 1 when any failed. An interrupted run
+    leaves OUTPUT untouched; run the same command with --resume to continue it.
 
     Example: edutag tag examples/bureau-reports.zip -o tagged.jsonl
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-    from edutag.batch import default_jobs, tag_inputs
-    from edutag.ingest import FileReport
+    from edutag.batch import default_jobs
     from edutag.output import FORMATS, ParagraphWriter, report_path
 
     if fmt not in FORMATS:
@@ -68,9 +70,29 @@ def tag(
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.fields[files]} files, {task.fields[paras]} paragraphs"),
                         console=err, transient=True)
-    with progress, ParagraphWriter(output, fmt) as writer:
+    try:
+        writer = _tag_into(ParagraphWriter(output, fmt, resume=resume), progress, tagger, inputs,
+                           jobs, text_column)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: {output} was not written; run the same command with --resume "
+                  "to continue where it stopped", highlight=False)
+        raise typer.Exit(130)
+    c = writer.counts
+    err.print(f"{c['tagged']} files tagged, {c['skipped']} skipped, {c['failed']} failed; "
+              f"{writer.paragraphs} paragraphs → {output} (report: {report_path(output)})",
+              highlight=False)
+    raise typer.Exit(1 if c["failed"] else 0)
+
+
+def _tag_into(writer, progress, tagger, inputs, jobs, text_column):
+    """Stream tagged paragraphs and file reports into `writer`, showing progress."""
+    from edutag.batch import tag_inputs
+    from edutag.ingest import FileReport
+
+    with progress, writer:
         task = progress.add_task("tagging", total=None, files=0, paras=0)
-        for event in tag_inputs(tagger, inputs, jobs=jobs, text_column=text_column):
+        for event in tag_inputs(tagger, inputs, jobs=jobs, text_column=text_column,
+                                skip=writer.done):
             if isinstance(event, FileReport):
                 writer.report(event)
                 if event.status == "failed":
@@ -79,11 +101,7 @@ def tag(
             else:
                 writer.write(event)
             progress.update(task, files=sum(writer.counts.values()), paras=writer.paragraphs)
-    c = writer.counts
-    err.print(f"{c['tagged']} files tagged, {c['skipped']} skipped, {c['failed']} failed; "
-              f"{writer.paragraphs} paragraphs → {output} (report: {report_path(output)})",
-              highlight=False)
-    raise typer.Exit(1 if c["failed"] else 0)
+    return writer
 
 
 @app.command()

@@ -85,6 +85,9 @@ def _read_path(path: Path, name: str, text_column: str, seen: frozenset = frozen
             yield from _read_path(child, os.path.join(name, _display(child.name)), text_column,
                                   seen | {real})
         return
+    if not path.is_file():
+        yield FileReport(name, "skipped", "not a regular file (a pipe, socket or device); not read")
+        return
     try:
         if _suffix(name) in ARCHIVE_SUFFIXES:  # opened in place: never held whole in memory
             with path.open("rb") as stream:
@@ -152,13 +155,26 @@ def decode(data: bytes, name: str = "<bytes>") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:MAX_DETECT_BYTES]).best()
-    if best is None:
-        raise InputError(f"{name}: looks binary or is in no text encoding edutag can tell. "
-                         "Save it as UTF-8 text, or convert it to .docx/.txt.")
-    encoding = best.encoding
-    if encoding in {"gb2312", "gbk", "hz"}:  # GB18030 is their superset: fewer failures
-        encoding = "gb18030"
+    # No verdict happens for binary data and for files mixing UTF-8 and GBK lines: the
+    # line-by-line decoding below sorts out the second, _checked refuses the first.
+    encoding = best.encoding if best is not None else "gb18030"
+    if b"\x00" in data[:8192] and not encoding.startswith("utf_16"):
+        raise InputError(f"{name}: looks binary (it holds NUL bytes and is not UTF-16). "
+                         "Is it really a text file? Save it as UTF-8 text.")
+    if encoding in {"gb2312", "gbk", "gb18030", "hz", "big5", "cp950"}:
+        # Chinese legacy text: decode line by line, UTF-8 first, so that a file pasted
+        # together from UTF-8 and GBK parts comes out right in both.
+        legacy = "big5" if encoding in {"big5", "cp950"} else "gb18030"
+        return _checked("".join(_decode_line(line, legacy) for line in data.splitlines(True)),
+                        name, legacy)
     return _checked(data.decode(encoding, errors="replace"), name, encoding)
+
+
+def _decode_line(line: bytes, legacy: str) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode(legacy, errors="replace")
 
 
 MAX_DETECT_BYTES = 1 << 20
@@ -171,8 +187,9 @@ def _checked(text: str, name: str, encoding: str = "utf-8") -> str:
     control = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f")
     bad = sample.count("\ufffd") + control
     if bad > 0.05 * len(sample):
-        raise InputError(f"{name}: looks binary ({bad} unreadable characters in the first "
-                         f"{len(sample)} as {encoding}). Is it really a text file?")
+        raise InputError(f"{name}: looks binary or is in no text encoding edutag can tell "
+                         f"({bad} unreadable characters in the first {len(sample)} as "
+                         f"{encoding}). Save it as UTF-8 text, or pass it as .docx.")
     return text.replace("\x00", "")
 
 

@@ -1,7 +1,9 @@
 """Output and report: tagged paragraphs as JSONL or CSV, the per-file report, atomically.
 
-Stage five of the pipeline. Files are written to a temporary name beside the target and
-renamed into place when complete, so an interrupted run never leaves half a file behind.
+Stage five of the pipeline. While a run is going, records go to ``OUT.partial`` and
+``OUT.files.jsonl.partial`` with a checkpoint after each finished file; only a complete run
+is renamed to OUT and OUT.files.jsonl, so an interrupted run never leaves half a file under
+the final names, and ``--resume`` continues it from the last finished file.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from edutag.model import Paragraph
 __all__ = ["ParagraphWriter", "report_path", "FORMATS"]
 
 FORMATS = ("jsonl", "csv")
+CSV_HEADER = ["doc", "para", "start", "end", "text", "labels", "scores"]
 
 
 def report_path(out: str | os.PathLike) -> Path:
@@ -26,63 +28,90 @@ def report_path(out: str | os.PathLike) -> Path:
     return Path(f"{out}.files.jsonl")
 
 
-class _AtomicFile:
-    def __init__(self, target: Path, newline: str | None = None, encoding: str = "utf-8"):
-        self.target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        self.handle = os.fdopen(fd, "w", encoding=encoding, newline=newline)
-
-    def commit(self):
-        self.handle.close()
-        os.replace(self.tmp, self.target)
-
-    def abort(self):
-        self.handle.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
 
 
 class ParagraphWriter:
     """Writes paragraphs to OUT (jsonl or csv) and file reports to OUT.files.jsonl.
 
-    Use as a context manager: on success both files appear at once; on an exception
-    (including KeyboardInterrupt) neither is left half-written.
+    Use as a context manager. On success both files appear at once. On any exception
+    (KeyboardInterrupt included) the final names are untouched and the partial files stay
+    for ``resume=True``, which keeps every file finished before the interruption
+    (`done`) and drops the records of the file that was cut off.
 
     >>> with ParagraphWriter("out.jsonl") as w:  # doctest: +SKIP
     ...     w.write(paragraph); w.report(FileReport("a.txt", "tagged", "", 3))
     """
 
-    def __init__(self, out: str | os.PathLike, fmt: str = "jsonl"):
+    def __init__(self, out: str | os.PathLike, fmt: str = "jsonl", *, resume: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-        self.out, self.fmt = Path(out), fmt
+        self.out, self.fmt, self.resume = Path(out), fmt, resume
+        self.report_out = report_path(self.out)
+        self.checkpoint = self.out.with_name(self.out.name + ".resume.json")
         self.counts = {"tagged": 0, "skipped": 0, "failed": 0}
         self.paragraphs = 0
+        self.done: set[str] = set()
 
     def __enter__(self):
-        self._data = _AtomicFile(self.out, newline="" if self.fmt == "csv" else None,
-                                 encoding="utf-8-sig" if self.fmt == "csv" else "utf-8")
-        self._report = _AtomicFile(report_path(self.out))
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        sizes = self._resume_point() if self.resume else None
+        encoding = "utf-8-sig" if self.fmt == "csv" and not sizes else "utf-8"
+        self._data = open(_partial(self.out), "a" if sizes else "w", encoding=encoding,
+                          newline="" if self.fmt == "csv" else None)
+        self._report = open(_partial(self.report_out), "a" if sizes else "w", encoding="utf-8")
         if self.fmt == "csv":
-            self._csv = csv.writer(self._data.handle)
-            self._csv.writerow(["doc", "para", "start", "end", "text", "labels", "scores"])
+            self._csv = csv.writer(self._data)
+            if not sizes:
+                self._csv.writerow(CSV_HEADER)
+        self._save_checkpoint()
         return self
+
+    def _resume_point(self) -> dict | None:
+        """Truncate the partial files to the last checkpoint and learn which files are done."""
+        data, report = _partial(self.out), _partial(self.report_out)
+        if not (self.checkpoint.is_file() and data.is_file() and report.is_file()):
+            return None
+        sizes = json.loads(self.checkpoint.read_text("utf-8"))
+        for path, size in ((data, sizes["data"]), (report, sizes["report"])):
+            with open(path, "r+b") as f:
+                f.truncate(size)
+        for line in report.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            self.done.add(record["file"])
+            self.counts[record["status"]] = self.counts.get(record["status"], 0) + 1
+            self.paragraphs += record["paragraphs"]
+        return sizes
+
+    def _save_checkpoint(self):
+        self._data.flush()
+        self._report.flush()
+        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
+        tmp.write_text(json.dumps({"data": os.path.getsize(self._data.name),
+                                   "report": os.path.getsize(self._report.name)}), "utf-8")
+        os.replace(tmp, self.checkpoint)
 
     def write(self, p: Paragraph):
         self.paragraphs += 1
         if self.fmt == "jsonl":
-            self._data.handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            self._data.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         else:
             top = {k: v for k, v in p.scores.items() if k in p.labels}
             self._csv.writerow([p.doc, p.para, p.start, p.end, p.text, "|".join(p.labels),
                                 json.dumps(top, ensure_ascii=False)])
 
     def report(self, r: FileReport):
+        """Record a finished file; everything written so far becomes resumable."""
         self.counts[r.status] = self.counts.get(r.status, 0) + 1
-        self._report.handle.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+        self._report.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+        self._save_checkpoint()
 
     def __exit__(self, kind, value, tb):
-        for f in (self._data, self._report):
-            f.commit() if kind is None else f.abort()
+        self._data.close()
+        self._report.close()
+        if kind is None:
+            os.replace(_partial(self.out), self.out)
+            os.replace(_partial(self.report_out), self.report_out)
+            self.checkpoint.unlink(missing_ok=True)
         return False

@@ -14,7 +14,9 @@ was thrown away can always be audited.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from edutag.defaults import MAX_UNIT_CHARS
 
@@ -232,14 +234,20 @@ def _cut(text: str, pieces, max_chars: int):
     Yields (start, end, clean_text) with offsets into `text`.
     """
     clean = "".join(text[a:b] for a, b in pieces)
-    origin = [i for a, b in pieces for i in range(a, b)]  # clean index -> text offset
+    # clean offset where each piece begins, to map clean offsets back to `text`
+    bounds = list(accumulate((b - a for a, b in pieces), initial=0))
+
+    def origin(i: int) -> int:
+        k = bisect_right(bounds, i) - 1
+        return pieces[k][0] + i - bounds[k]
+
     for cs, ce in _pack(clean, max_chars):
         while cs < ce and clean[cs].isspace():
             cs += 1
         while ce > cs and clean[ce - 1].isspace():
             ce -= 1
         if cs < ce:
-            yield origin[cs], origin[ce - 1] + 1, clean[cs:ce]
+            yield origin(cs), origin(ce - 1) + 1, clean[cs:ce]
 
 
 def _pack(clean: str, max_chars: int):

@@ -105,3 +105,30 @@ def test_cli_labels_check_counts_and_flags_problems(tmp_path, labelled_csv):
     bad.write_text("text,labels\n开展防溺水教育,sport\n", encoding="utf-8")
     result = runner.invoke(app, ["labels", "check", str(bad)])
     assert result.exit_code == 1 and "unknown theme id 'sport'" in result.output
+
+
+def test_cli_tag_resume_continues_without_duplicates(tiny_model_dir, tmp_path, monkeypatch):
+    import edutag.batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text("开展防溺水专题教育。\n新建教学楼两栋。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    real = edutag.batch.tag_inputs
+
+    def interrupted(*args, **kwargs):  # SIGINT arrives while the third file is being tagged
+        for n, event in enumerate(real(*args, **kwargs)):
+            if n == 7:
+                raise KeyboardInterrupt
+            yield event
+    monkeypatch.setattr(edutag.batch, "tag_inputs", interrupted)
+    args = ["tag", str(folder), "-o", str(out), "--model", str(tiny_model_dir), "-j", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 130 and "--resume" in result.output and not out.exists()
+    monkeypatch.setattr(edutag.batch, "tag_inputs", real)
+    result = runner.invoke(app, [*args, "--resume"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [(r["doc"][-5:], r["para"]) for r in records] == [(f"{i}.txt", p) for i in range(4) for p in (0, 1)]
+    assert "4 files tagged" in result.output

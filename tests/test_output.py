@@ -27,13 +27,41 @@ def test_writer_csv_has_a_bom_for_excel(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and "safety" in raw.decode("utf-8-sig")
 
 
-def test_writer_leaves_nothing_behind_when_interrupted(tmp_path):
+def test_writer_leaves_no_half_written_output_when_interrupted(tmp_path):
     out = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         with ParagraphWriter(out) as w:
             w.write(P)
             raise KeyboardInterrupt
-    assert list(tmp_path.iterdir()) == []
+    assert not out.exists() and not report_path(out).exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_writer_resume_keeps_finished_files_and_drops_the_cut_one(tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    with pytest.raises(KeyboardInterrupt):
+        with ParagraphWriter(out, fmt) as w:
+            w.write(P)
+            w.report(FileReport("a.txt", "tagged", "", 1))
+            w.write(Paragraph("b.txt", 0, 0, 4, "新建教学楼", ["facilities"], {}))  # cut off
+            raise KeyboardInterrupt
+    with ParagraphWriter(out, fmt, resume=True) as w:
+        assert w.done == {"a.txt"} and w.paragraphs == 1
+        w.write(Paragraph("b.txt", 0, 0, 4, "新建教学楼", ["facilities"], {}))
+        w.report(FileReport("b.txt", "tagged", "", 1))
+    text = out.read_text("utf-8-sig")
+    assert text.count("a.txt") == 1 and text.count("b.txt") == 1
+    if fmt == "csv":
+        assert text.startswith("doc,para") and text.count("doc,para") == 1
+    assert [json.loads(x)["file"] for x in report_path(out).read_text("utf-8").splitlines()] == ["a.txt", "b.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, report_path(out).name])
+
+
+def test_writer_resume_without_a_partial_run_starts_afresh(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with ParagraphWriter(out, resume=True) as w:
+        w.write(P)
+    assert out.read_text("utf-8").count("a.txt") == 1
 
 
 def test_writer_refuses_unknown_format(tmp_path):
