@@ -15,7 +15,7 @@ def score(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]],
 
     >>> s = score([["a"], ["b"], []], [["a"], ["a"], []], ["a", "b"])
     >>> round(s["micro"]["f1"], 3), s["exact"]
-    (0.667, 0.6666666666666666)
+    (0.5, 0.6666666666666666)
     """
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold rows but {len(predicted)} predicted rows")

@@ -1,0 +1,37 @@
+"""Throughput and peak memory, side by side in one run (see benchmarks/README.md)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VARIANTS = ["edutag-jobs1", "edutag-jobsall", "naive", "fasttext"]
+RESULTS = {}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_throughput(benchmark, corpus_text, variant):
+    script = Path(__file__).with_name("variants.py")
+
+    def run():
+        out = subprocess.run([sys.executable, str(script), variant, str(corpus_text)],
+                             capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    result = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info.update(result)
+    RESULTS[variant] = result
+    assert result["units"] > 0
+
+
+def test_ratios(corpus_text):
+    """Print the rows of the table in benchmarks/README.md, with throughput relative to naive."""
+    if len(RESULTS) < len(VARIANTS):
+        pytest.skip("run the whole file to compare")
+    naive = RESULTS["naive"]["mb_per_s"]
+    print("\n| pipeline | MB/s | units/s | peak RSS (MB) | × naive |")
+    for name, r in RESULTS.items():
+        print(f"| {name} | {r['mb_per_s']:.2f} | {r['units_per_s']:.0f} | {r['peak_rss_mb']:.0f} |"
+              f" {r['mb_per_s'] / naive:.2f} |")

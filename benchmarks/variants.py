@@ -1,0 +1,102 @@
+"""One tagging pipeline per call, run in a fresh process so its peak memory is its own.
+
+    python benchmarks/variants.py VARIANT INPUT.txt  →  one JSON line: seconds, units, MB, peak RSS
+
+Variants: edutag-jobs1, edutag-jobsall (the batch predictor), naive (a scikit-learn Pipeline
+with a jieba.lcut tokenizer, in one process), fasttext (edutag's segmenter, then fastText).
+The naive and fastText models are trained on the same labels as the shipped model, before
+the clock starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("EDUTAG_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+def _training():
+    from edutag.train import read_examples
+
+    labels = REPO / "data" / "labels"
+    return read_examples([labels / "train.csv"], CORPUS) + read_examples([labels / "synthetic.csv"])
+
+
+def _units(path: Path):
+    from edutag.segment import segment
+
+    return [u.text for u in segment(path.read_text("utf-8")).units]
+
+
+def edutag_run(path: Path, jobs: int):
+    from edutag import Tagger
+    from edutag.batch import tag_inputs
+    from edutag.model import Paragraph
+
+    start = time.perf_counter()
+    tagger = Tagger.load()
+    units = sum(isinstance(e, Paragraph) for e in tag_inputs(tagger, [path], jobs=jobs))
+    return time.perf_counter() - start, units
+
+
+def naive_run(path: Path):
+    import jieba
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    examples = _training()
+    Y = MultiLabelBinarizer().fit_transform([e.labels for e in examples])
+    model = make_pipeline(TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, ngram_range=(1, 2),
+                                          min_df=2, sublinear_tf=True),
+                          OneVsRestClassifier(LogisticRegression(C=16.0, solver="liblinear")))
+    model.fit([e.text for e in examples], Y)
+    start = time.perf_counter()
+    units = _units(path)
+    model.predict(units)
+    return time.perf_counter() - start, len(units)
+
+
+def fasttext_run(path: Path):
+    import fasttext
+
+    from edutag.features import normalize, words
+
+    examples = _training()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        for e in examples:
+            f.write(" ".join(f"__label__{l}" for l in e.labels) or "__label__none")
+            f.write(" " + " ".join(words(normalize(e.text))) + "\n")
+    model = fasttext.train_supervised(f.name, loss="ova", epoch=20, wordNgrams=2, thread=1, verbose=0)
+    os.unlink(f.name)
+    start = time.perf_counter()
+    units = _units(path)
+    for text in units:
+        model.predict(" ".join(words(normalize(text))), k=-1, threshold=0.5)
+    return time.perf_counter() - start, len(units)
+
+
+def main():
+    variant, path = sys.argv[1], Path(sys.argv[2])
+    runs = {"edutag-jobs1": lambda: edutag_run(path, 1),
+            "edutag-jobsall": lambda: edutag_run(path, len(os.sched_getaffinity(0))),
+            "naive": lambda: naive_run(path), "fasttext": lambda: fasttext_run(path)}
+    seconds, units = runs[variant]()
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    mb = path.stat().st_size / 1e6
+    print(json.dumps({"variant": variant, "seconds": seconds, "units": units, "mb": mb,
+                      "mb_per_s": mb / seconds, "units_per_s": units / seconds, "peak_rss_mb": rss}))
+
+
+if __name__ == "__main__":
+    main()
