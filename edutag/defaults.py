@@ -17,3 +17,17 @@ def corpus_dir() -> Path:
 MAX_ARCHIVE_DEPTH = 3
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+
+
+def packaged(package: str, *parts: str):
+    """A file shipped with edutag: ``data/...`` or ``models/...`` of the repository.
+
+    Installed, they are the packages edutag.data and edutag.models; run from a source
+    checkout (python -m pytest), the repository folders themselves.
+    """
+    from importlib import resources
+
+    try:
+        return resources.files(f"edutag.{package}").joinpath(*parts)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent.joinpath(package, *parts)

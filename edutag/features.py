@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+
+from edutag.defaults import packaged
 
 __all__ = ["normalize", "words", "words_plain", "build_features"]
 
@@ -52,7 +53,7 @@ def _jieba(user_dict: bool):
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
     if user_dict:
-        entries = resources.files("edutag.data").joinpath("userdict.txt").read_text("utf-8")
+        entries = packaged("data", "userdict.txt").read_text("utf-8")
         for line in entries.splitlines():
             if line.strip():
                 word, freq, *tag = line.split()

@@ -13,10 +13,9 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from edutag.defaults import corpus_dir
+from edutag.defaults import corpus_dir, packaged
 from edutag.errors import LabelError
 
 __all__ = ["Example", "theme_ids", "themes", "read_labelled", "check_labelled", "data_hash"]
@@ -38,7 +37,7 @@ class Example:
 @lru_cache(maxsize=1)
 def themes() -> list[dict[str, str]]:
     """The rows of data/labels/themes.csv (id, name_zh, name_en, scope, not_here)."""
-    text = resources.files("edutag.data").joinpath("labels/themes.csv").read_text("utf-8")
+    text = packaged("data", "labels", "themes.csv").read_text("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

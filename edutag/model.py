@@ -15,7 +15,6 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
-from edutag.defaults import SEED
+from edutag.defaults import SEED, packaged
 from edutag.errors import ModelError, NotFittedError
 from edutag.features import build_features
 from edutag.labels import theme_ids
@@ -265,8 +264,7 @@ class Tagger(BaseEstimator):
         """Load a saved model folder; None loads the model shipped with edutag."""
         import skops.io as sio
 
-        folder = Path(path) if path is not None else Path(str(
-            resources.files("edutag.models").joinpath("default")))
+        folder = Path(path) if path is not None else Path(str(packaged("models", "default")))
         meta_path, model_path = folder / META_FILE, folder / MODEL_FILE
         if not meta_path.is_file() or not model_path.is_file():
             raise ModelError(f"{folder}: not a model folder (needs {META_FILE} and {MODEL_FILE}). "
