@@ -78,5 +78,19 @@ def labelled_csv(tmp_path):
     return path
 
 
+def docx_bytes(paragraphs) -> bytes:
+    """A real .docx holding `paragraphs`, built in memory."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 needs_corpus = pytest.mark.skipif(not (CORPUS / "README.md").is_file(),
                                   reason=f"the labelled corpus is not at {CORPUS} (set EDUTAG_CORPUS)")

@@ -18,18 +18,13 @@ from edutag.cli import app
 from edutag.defaults import MAX_ARCHIVE_DEPTH
 from edutag.ingest import FileReport
 
+from conftest import docx_bytes
+
 TEXT = "一、安全工作\n开展防溺水专题教育，签订安全责任书，组织地震疏散演练。\n"
 
 
-def _docx(text=TEXT):
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _docx():
+    return docx_bytes(TEXT.splitlines())
 
 
 def _zip(members, compression=zipfile.ZIP_DEFLATED):

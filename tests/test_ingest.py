@@ -7,22 +7,13 @@ import pytest
 
 from edutag.ingest import Document, FileReport, decode, read_inputs
 
+from conftest import docx_bytes
+
 TEXT = "一、强化师资建设\n今年共招聘新教师120名，组织全体教师参加暑期师德培训。\n"
 
 
 def _read(*paths, **kw):
     return list(read_inputs([str(p) for p in paths], **kw))
-
-
-def _docx_bytes(paragraphs):
-    import docx
-
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
@@ -35,7 +26,7 @@ def test_read_inputs_decodes_text_in_common_encodings(tmp_path, encoding):
 
 def test_read_inputs_reads_docx_paragraphs_in_order(tmp_path):
     path = tmp_path / "plan.docx"
-    path.write_bytes(_docx_bytes(["一、强化师资建设", "今年共招聘新教师120名。"]))
+    path.write_bytes(docx_bytes(["一、强化师资建设", "今年共招聘新教师120名。"]))
     [doc] = _read(path)
     assert doc.text.splitlines()[:2] == ["一、强化师资建设", "今年共招聘新教师120名。"]
 
@@ -52,7 +43,7 @@ def test_read_inputs_reads_zip_members_as_documents(tmp_path):
     path = tmp_path / "archive.zip"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("a.txt", TEXT.encode("gbk"))
-        z.writestr("sub/b.docx", _docx_bytes(["新建教学楼两栋。"]))
+        z.writestr("sub/b.docx", docx_bytes(["新建教学楼两栋。"]))
         z.writestr("c.png", b"\x89PNG\r\n\x1a\n")
     events = _read(path)
     docs = [e for e in events if isinstance(e, Document)]
