@@ -184,7 +184,7 @@ def labels_check(
 
     files = []
     for p in paths or [Path("data/labels")]:
-        files.extend(sorted(p.glob("*.csv")) if p.is_dir() else [p])
+        files.extend(sorted(f for f in p.glob("*.csv") if f.name != "themes.csv") if p.is_dir() else [p])
     report = check_labelled(files, corpus)
     table = Table("theme", "units")
     for label in theme_ids():

@@ -167,8 +167,6 @@ def check_labelled(paths: list[str | Path], corpus: str | Path | None = None) ->
     report = LabelReport()
     seen: dict[str, dict[str, str]] = {"train": {}, "test": {}}
     for path in map(Path, paths):
-        if path.name == "themes.csv":
-            continue
         try:
             examples = read_labelled(path, corpus)
         except LabelError as e:
