@@ -1,8 +1,10 @@
 """The batch predictor: documents in, tagged paragraphs and per-file reports out, in order.
 
-Documents are grouped into chunks of about `chunk_units` units; with ``jobs > 1`` chunks are
-segmented and tagged in worker processes, a bounded number ahead, and results are yielded
-in input order, so the output is the same for every number of jobs.
+Documents are segmented as they are read, and their units are packed into batches of at
+most `chunk_units` units — a huge document spans many batches, small ones share one — so
+memory is bounded by the batch size, not by the archive or the largest file. With
+``jobs > 1`` the batches are scored in worker processes, a bounded number ahead, and
+results are put back in input order: the output is the same for every number of jobs.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
 from edutag.defaults import CHUNK_UNITS, TEXT_COLUMN
-from edutag.ingest import Document, FileReport, read_inputs
+from edutag.ingest import FileReport, read_inputs
 from edutag.model import Paragraph, Tagger
-from edutag.segment import segment
+from edutag.segment import Unit, segment
 
 __all__ = ["tag_inputs", "default_jobs"]
 
@@ -26,6 +29,21 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass
+class _Part:
+    """Consecutive units of one document inside a batch."""
+
+    file: str
+    doc: str
+    units: list[Unit]
+
+
+@dataclass
+class _Batch:
+    items: list = field(default_factory=list)   # _Part | FileReport, in input order
+    texts: list[str] = field(default_factory=list)
+
+
 def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: str = TEXT_COLUMN,
                chunk_units: int = CHUNK_UNITS, skip: Iterable[str] = ()) -> Iterator[Paragraph | FileReport]:
     """Yield every tagged `Paragraph`, and one `FileReport` per input file once it is done.
@@ -34,27 +52,25 @@ def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: s
     """
     skip = frozenset(skip)
     events = (e for e in read_inputs(list(paths), text_column=text_column) if e.file not in skip)
-    chunks = _chunks(events, chunk_units)
-    if jobs <= 1:
-        results = (_tag_chunk(chunk, tagger) for chunk in chunks)
-    else:
-        results = _parallel(tagger, chunks, jobs)
+    batches = _batches(events, chunk_units)
+    scored = ((b, tagger.decision_scores(b.texts)) for b in batches) if jobs <= 1 else \
+        _parallel(tagger, batches, jobs)
     current, count = None, 0
-    for result in results:
-        for item in result:
+    for batch, scores in scored:
+        row = 0
+        for item in batch.items:
+            if current is not None and (isinstance(item, FileReport) or item.file != current):
+                yield _done(current, count)
+                current = None
             if isinstance(item, FileReport):
-                if current is not None:
-                    yield _done(current, count)
-                    current = None
                 yield item
                 continue
-            file, paragraphs = item
-            if file != current:
-                if current is not None:
-                    yield _done(current, count)
-                current, count = file, 0
-            count += len(paragraphs)
-            yield from paragraphs
+            if current is None:
+                current, count = item.file, 0
+            for unit in item.units:
+                yield tagger.paragraph(item.doc, unit, scores[row])
+                row += 1
+            count += len(item.units)
     if current is not None:
         yield _done(current, count)
 
@@ -65,41 +81,30 @@ def _done(file: str, paragraphs: int) -> FileReport:
     return FileReport(file, "skipped", "no text to tag (empty, or only boilerplate)", 0)
 
 
-def _chunks(events, chunk_units: int):
-    """Group the stream into lists of Documents and FileReports of about `chunk_units` units.
-
-    Size is estimated from characters (a unit is at most a few hundred) so that grouping does
-    not need to segment.
-    """
-    chunk, size = [], 0
-    budget = chunk_units * 100
+def _batches(events, chunk_units: int) -> Iterator[_Batch]:
+    """Segment documents as they come and pack their units into batches of `chunk_units`."""
+    batch = _Batch()
     for event in events:
-        chunk.append(event)
-        size += len(event.text) if isinstance(event, Document) else 0
-        if size >= budget:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+        if isinstance(event, FileReport):
+            batch.items.append(event)
+            continue
+        units = segment(event.text).units
+        if not units:
+            batch.items.append(_Part(event.file, event.doc, []))  # reported as "no text"
+        while units:
+            room = chunk_units - len(batch.texts)
+            part, units = units[:room], units[room:]
+            batch.items.append(_Part(event.file, event.doc, part))
+            batch.texts.extend(u.text for u in part)
+            if len(batch.texts) >= chunk_units:
+                yield batch
+                batch = _Batch()
+    if batch.items:
+        yield batch
 
 
-def _tag_chunk(chunk, tagger: Tagger | None = None):
-    """Segment and tag every document of a chunk with one model call."""
-    tagger = tagger or _worker_tagger
-    units, owners = [], []
-    for i, event in enumerate(chunk):
-        if isinstance(event, Document):
-            for unit in segment(event.text).units:
-                units.append(unit)
-                owners.append(i)
-    scores = tagger.decision_scores([u.text for u in units])
-    by_doc: dict[int, list[Paragraph]] = {}
-    for row, (unit, i) in enumerate(zip(units, owners)):
-        by_doc.setdefault(i, []).append(tagger.paragraph(chunk[i].doc, unit, scores[row]))
-    out = []
-    for i, event in enumerate(chunk):
-        out.append(event if isinstance(event, FileReport) else (event.file, by_doc.get(i, [])))
-    return out
+def _score(texts: list[str]):
+    return _worker_tagger.decision_scores(texts)
 
 
 def _init_worker(tagger: Tagger):
@@ -107,13 +112,15 @@ def _init_worker(tagger: Tagger):
     _worker_tagger = tagger
 
 
-def _parallel(tagger: Tagger, chunks, jobs: int):
+def _parallel(tagger: Tagger, batches, jobs: int):
+    """Score batches in `jobs` processes, at most 2 × jobs ahead; yield them in order."""
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(tagger,)) as pool:
         pending = []
-        for chunk in chunks:
-            pending.append(pool.submit(_tag_chunk, chunk))
-            if len(pending) > 2 * jobs:  # bounded look-ahead keeps memory flat
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+        for batch in batches:
+            pending.append((batch, pool.submit(_score, batch.texts)))
+            if len(pending) > 2 * jobs:
+                done, future = pending.pop(0)
+                yield done, future.result()
+        for done, future in pending:
+            yield done, future.result()
