@@ -99,8 +99,7 @@ _HEADING = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节部分条]|[一二三四五六七八九十]+[、.．]|"
     r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 _HEADING_MAX = 40
-_CHUNK_NUMBER = re.compile(r"^\s*(\d{1,3})、")
-_CHUNK_NUMBER_AT = re.compile(r"\s*(\d{1,3})、")
+_CHUNK_NUMBER = re.compile(r"\s*(\d{1,3})、")  # used with .match: anchored at the start
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】\"'"
 _SENTENCE = re.compile(rf"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
@@ -200,7 +199,7 @@ def _is_page_chunk(text: str, block, number: int, last_chunk: int) -> bool:
 def _strip_chunk_number(text: str, block) -> None:
     pieces = block[0]
     start, end = pieces[0]
-    m = _CHUNK_NUMBER_AT.match(text, start, end)
+    m = _CHUNK_NUMBER.match(text, start, end)
     if m and m.end() < end:
         pieces[0] = (m.end(), end)
 
