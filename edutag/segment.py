@@ -23,7 +23,7 @@ from edutag.defaults import MAX_UNIT_CHARS
 __all__ = ["Unit", "Dropped", "Segmentation", "segment"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One paragraph (or piece of a run-on paragraph) to be tagged.
 
@@ -61,7 +61,7 @@ _BOILERPLATE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("upload info", re.compile(
         r"上传(人|者|时间|日期|用户)|会员上传|用户上传|文档编号|文档(格式|大小|页数)|"
         r"^\W*(格式|页数|大小|文件大小|字数|分类|标签|所属栏目|贡献者)\s*[:：]|"
-        r"\b(doc|docx|pdf|ppt|txt|wps)\s*(格式|文档)|下载(积分|券|次数)|文档贡献")),
+        r"(?:doc|pdf|ppt|txt|wps)x?\s*(格式|文档)|下载(积分|券|次数)|文档贡献")),
     ("page counter", re.compile(
         r"第\s*\d+\s*页|共\s*\d+\s*页|已阅读\s*\d+|还剩\s*\d+\s*页|本文档共|"
         r"\.(docx?|pdf|pptx?)_第|^\s*\d+\s*/\s*\d+\s*$|^\s*-\s*\d+\s*-\s*$|"
@@ -79,17 +79,65 @@ _BOILERPLATE_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"^\W*(广告|客服|在线客服|商务合作|联系我们)|^\W*(QQ|qq|微信|邮箱|E-?mail)\s*[:：]|"
         r"咨询热线\s*[:：]|免费领取|限时(优惠|免费)")),
     ("copyright or ICP line", re.compile(
-        r"版权(所有|声明|说明|归)|[Cc]opyright|©|ICP\s*(备|证)|公网安备|如有侵权|侵权(请|删除|联系)|"
-        r"[Aa]ll [Rr]ights [Rr]eserved|本站(所有|部分|文章)|转载请|免责声明|进行举报或认领")),
+        r"版权(所有|声明|说明|归)|Copyright|copyright|©|ICP\s*(备|证)|公网安备|如有侵权|侵权(请|删除|联系)|"
+        r"All [Rr]ights [Rr]eserved|all [Rr]ights [Rr]eserved|本站(所有|部分|文章)|转载请|免责声明|进行举报或认领")),
     ("reading count or page metadata", re.compile(
-        r"(阅读|浏览|点击)(量|数|次数)\s*[:：]?\s*\d+|\d+\s*(人|次)(阅读|浏览|下载)|"
+        r"阅读(量|数|次数)\s*[:：]?\s*\d+|浏览(量|数|次数)\s*[:：]?\s*\d+|点击(量|数|次数)\s*[:：]?\s*\d+|"
+        r"\d+\s*(人|次)(阅读|浏览|下载)|"
         r"^\W*(阅读|浏览|下载|点击|收藏)\s*[:：]\s*[\d.]+\s*万?\s*次?|"
-        r"(发布|更新|上传|录入)(时间|日期)\s*[:：]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|"
+        r"发布(时间|日期)\s*[:：]|更新(时间|日期)\s*[:：]|上传(时间|日期)\s*[:：]|录入(时间|日期)\s*[:：]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|"
         r"^\W*(来源|作者|编辑|责任编辑|文章来源|信息来源)\s*[:：]|我要投稿|"
         r"以下是.{0,20}(小编|本站|为大家|为您)|小编(为|给)大家|希望对(大家|您)有所帮助|"
         r"欢迎(阅读|借鉴|参考|品鉴)|仅供参考|供大家参考|^\W*(首页|当前位置)\s*[>＞:：]")),
 ]
 _MAX_BOILERPLATE_LINE = 90
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` alternatives of a regular expression."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = pattern.index("]", i + 2 if pattern[i + 1] in "]^" else i + 1)
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
+def _quick_filter():
+    """Most lines match no rule; tell them fast. The same alternatives as the rules, grouped
+    so that Python's regex engine can skip ahead: anchored ones tried at the line start,
+    those that open with a literal merged into one pattern (scanned by first character),
+    and the few others (opening with a digit) one by one. Rules stay fast when their
+    alternatives open with a literal: write ``阅读量|浏览量``, not ``(阅读|浏览)量``."""
+    alternatives = [a for _, p in _BOILERPLATE_RULES for a in _alternatives(p.pattern)]
+    anchored = [a for a in alternatives if a.startswith("^")]
+    literal = [a for a in alternatives if a not in anchored and (a[0] not in "\\([" or a[:2] == "\\.")]
+    others = [re.compile(a) for a in alternatives if a not in anchored and a not in literal]
+
+    def join(parts):
+        return re.compile("|".join(f"(?:{a})" for a in parts))
+
+    at_start, anywhere = join(anchored), join(literal)
+    def may_match(line: str) -> bool:
+        if at_start.match(line) or anywhere.search(line):
+            return True
+        for p in others:
+            if p.search(line):
+                return True
+        return False
+
+    return may_match
+
+
+_MAY_BE_BOILERPLATE = _quick_filter()
 # After a 相关推荐-style header, the list items that follow (short titles, often dated)
 # are part of the list until a line long enough to be prose.
 _LIST_ITEM_MAX = 60
@@ -99,6 +147,8 @@ _HEADING = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节部分条]|[一二三四五六七八九十]+[、.．]|"
     r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 _HEADING_MAX = 40
+# Characters a heading can open with (cheap test before the regex); \d is any decimal digit.
+_HEADING_FIRST = frozenset("第一二三四五六七八九十（(") | {chr(c) for c in range(0x2460, 0x2474)}
 _CHUNK_NUMBER = re.compile(r"\s*(\d{1,3})、")  # used with .match: anchored at the start
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】\"'"
@@ -108,13 +158,15 @@ _CLAUSE = re.compile(rf"[^，,：:、]*(?:[，,：:、]+[{_CLOSERS}]*|$)")
 _CHUNK_MIN_PREVIOUS = 80
 
 
-def segment(text: str, *, max_chars: int = MAX_UNIT_CHARS) -> Segmentation:
+def segment(text: str, *, max_chars: int = MAX_UNIT_CHARS, separators: bool = True) -> Segmentation:
     """Cut `text` into paragraph units and dropped spans that together tile the whole text.
 
     Lines are paragraphs; boilerplate lines of scraped pages are dropped with a reason;
     numbered page chunks (``1、`` ``2、`` …) that cut a sentence in half are rejoined; a
     heading at the start of a line becomes a unit of its own; anything longer than
-    `max_chars` is re-cut at sentence (then clause) ends.
+    `max_chars` is re-cut at sentence (then clause) ends. With `separators` False, the
+    blank stretches between units are not recorded (the batch predictor needs only the
+    boilerplate), and the spans no longer tile the text.
     """
     if not isinstance(text, str):
         raise TypeError(f"segment() takes a str, not {type(text).__name__}")
@@ -123,7 +175,7 @@ def segment(text: str, *, max_chars: int = MAX_UNIT_CHARS) -> Segmentation:
     for pieces, heading in blocks:
         for start, end, clean in _cut(text, pieces, max_chars):
             units.append(Unit(len(units), start, end, clean, heading))
-    return Segmentation(units, _fill_gaps(text, units, dropped))
+    return Segmentation(units, _fill_gaps(text, units, dropped) if separators else dropped)
 
 
 def _lines(text: str):
@@ -138,7 +190,7 @@ def _lines(text: str):
 
 
 def _boilerplate_reason(line: str) -> str | None:
-    if len(line) > _MAX_BOILERPLATE_LINE:
+    if len(line) > _MAX_BOILERPLATE_LINE or not _MAY_BE_BOILERPLATE(line):
         return None
     for reason, pattern in _BOILERPLATE_RULES:
         if pattern.search(line):
@@ -215,7 +267,8 @@ def _continues(text: str, block) -> bool:
 def _split_heading(text: str, start: int, end: int):
     """A line that opens with a numbered heading: the heading alone, then the body."""
     line = text[start:end]
-    if not _HEADING.match(line):
+    first = line.lstrip()[:1]
+    if not (first in _HEADING_FIRST or first.isdecimal()) or not _HEADING.match(line):
         return [([(start, end)], False)]
     if len(line) <= _HEADING_MAX and not any(c in line[:-1] for c in "。！？；"):
         return [([(start, end)], True)]
@@ -232,6 +285,10 @@ def _cut(text: str, pieces, max_chars: int):
 
     Yields (start, end, clean_text) with offsets into `text`.
     """
+    if len(pieces) == 1 and pieces[0][1] - pieces[0][0] <= max_chars:  # the usual case
+        (start, end), = pieces
+        yield start, end, text[start:end]   # lines come stripped, so nothing to trim
+        return
     clean = "".join(text[a:b] for a, b in pieces)
     # clean offset where each piece begins, to map clean offsets back to `text`
     bounds = list(accumulate((b - a for a, b in pieces), initial=0))
