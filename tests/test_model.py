@@ -109,6 +109,35 @@ def test_load_refuses_untrusted_types(tiny_model_dir, tmp_path):
         Tagger.load(folder)
 
 
+def test_load_refuses_an_older_format_and_says_retrain(tiny_model_dir, tmp_path):
+    folder = _copy(tiny_model_dir, tmp_path)
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    meta["format_version"] = 1
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="edutag train"):
+        Tagger.load(folder)
+
+
+def test_tagging_imports_neither_scikit_learn_nor_skops():
+    """Cold start: both take seconds to import, and tagging needs neither."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from edutag import Tagger; Tagger.load().predict(['开展防溺水教育']); "
+            "print(sorted(m for m in ('sklearn', 'skops') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_tagger_works_with_scikit_learn_clone():
+    from sklearn.base import clone
+
+    tagger = clone(Tagger(C=4.0, chars=False))
+    assert tagger.C == 4.0 and not tagger.chars and repr(tagger) == "Tagger(chars=False, C=4.0)"
+    with pytest.raises(ValueError, match="no parameter"):
+        tagger.set_params(gamma=1)
+
+
 def test_load_of_a_missing_folder_says_how_to_get_one(tmp_path):
     with pytest.raises(ModelError, match="edutag train"):
         Tagger.load(tmp_path)

@@ -9,8 +9,9 @@ from edutag.train import read_examples
 
 from conftest import CORPUS, REPO, needs_corpus
 
-# Measured at 0.654 (micro 0.709) when pinned; the floor leaves room for harmless changes.
-MACRO_F1_FLOOR = 0.60
+# Measured at 0.714 (micro 0.754) when pinned, on 3,479 training units; the floor leaves room
+# for harmless changes.
+MACRO_F1_FLOOR = 0.66
 
 
 @needs_corpus
