@@ -1,10 +1,11 @@
 """The batch predictor: documents in, tagged paragraphs and per-file reports out, in order.
 
-Documents are segmented as they are read, and their units are packed into batches of at
-most `chunk_units` units — a huge document spans many batches, small ones share one — so
-memory is bounded by the batch size, not by the archive or the largest file. With
-``jobs > 1`` the batches are scored in worker processes, a bounded number ahead, and
-results are put back in input order: the output is the same for every number of jobs.
+Documents are packed into batches of about `chunk_chars` characters as they are read; a
+document longer than that is cut into pieces at line breaks. A batch is segmented *and*
+scored in one go, by a worker process when ``jobs > 1`` — the main process only reads
+files and writes results — and results are put back in input order, at most 2 × jobs
+batches ahead. So memory is bounded by the batch size, not by the archive, and the output
+is the same for every number of jobs.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from edutag.defaults import CHUNK_UNITS, TEXT_COLUMN
+from edutag.defaults import CHUNK_CHARS, TEXT_COLUMN
 from edutag.ingest import FileReport, read_inputs
 from edutag.model import Paragraph, Tagger
-from edutag.segment import Unit, segment
+from edutag.segment import Dropped, segment
 
-__all__ = ["tag_inputs", "default_jobs"]
+__all__ = ["tag_inputs", "default_jobs", "DroppedSpan"]
 
 _worker_tagger: Tagger | None = None
 
@@ -29,35 +30,48 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class DroppedSpan:
+    """Boilerplate left out of tagging, for the audit file: where, why and what."""
+
+    doc: str
+    start: int
+    end: int
+    reason: str
+    text: str
+
+
 @dataclass
-class _Part:
-    """Consecutive units of one document inside a batch."""
+class _Piece:
+    """A document, or the piece of a long one that starts at `offset`."""
 
     file: str
     doc: str
-    units: list[Unit]
+    text: str
+    offset: int = 0
 
 
 @dataclass
 class _Batch:
-    items: list = field(default_factory=list)   # _Part | FileReport, in input order
-    texts: list[str] = field(default_factory=list)
+    items: list = field(default_factory=list)   # _Piece | FileReport, in input order
+    chars: int = 0
 
 
 def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: str = TEXT_COLUMN,
-               chunk_units: int = CHUNK_UNITS, skip: Iterable[str] = ()) -> Iterator[Paragraph | FileReport]:
+               chunk_chars: int = CHUNK_CHARS, skip: Iterable[str] = (),
+               dropped: bool = False) -> Iterator[Paragraph | FileReport | DroppedSpan]:
     """Yield every tagged `Paragraph`, and one `FileReport` per input file once it is done.
 
-    Files named in `skip` (finished by an interrupted run) are left out entirely.
+    Files named in `skip` (finished by an interrupted run) are left out entirely. With
+    `dropped`, every span of boilerplate dropped by the segmenter is yielded as well.
     """
     skip = frozenset(skip)
     events = (e for e in read_inputs(list(paths), text_column=text_column) if e.file not in skip)
-    batches = _batches(events, chunk_units)
-    scored = ((b, tagger.decision_scores(b.texts)) for b in batches) if jobs <= 1 else \
-        _parallel(tagger, batches, jobs)
-    current, count = None, 0
-    for batch, scores in scored:
-        row = 0
+    batches = _batches(events, chunk_chars)
+    done = ((b, _work(tagger, b)) for b in batches) if jobs <= 1 else _parallel(tagger, batches, jobs)
+    current, count, index = None, 0, 0   # file being reported, its paragraphs, doc's units
+    for batch, results in done:
+        pieces = iter(results)
         for item in batch.items:
             if current is not None and (isinstance(item, FileReport) or item.file != current):
                 yield _done(current, count)
@@ -67,10 +81,17 @@ def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: s
                 continue
             if current is None:
                 current, count = item.file, 0
-            for unit in item.units:
-                yield tagger.paragraph(item.doc, unit, scores[row])
-                row += 1
-            count += len(item.units)
+            units, scores, spans = next(pieces)
+            if item.offset == 0:
+                index = 0      # a new document (a file may hold many: csv, jsonl)
+            else:              # a later piece of a long document: shift it into place
+                units = [replace(u, index=u.index + index, start=u.start + item.offset,
+                                 end=u.end + item.offset) for u in units]
+            yield from tagger.paragraphs(item.doc, units, scores)
+            if dropped:
+                yield from (DroppedSpan(item.doc, d.start + item.offset, d.end + item.offset,
+                                        d.reason, d.text) for d in spans)
+            count, index = count + len(units), index + len(units)
     if current is not None:
         yield _done(current, count)
 
@@ -81,30 +102,46 @@ def _done(file: str, paragraphs: int) -> FileReport:
     return FileReport(file, "skipped", "no text to tag (empty, or only boilerplate)", 0)
 
 
-def _batches(events, chunk_units: int) -> Iterator[_Batch]:
-    """Segment documents as they come and pack their units into batches of `chunk_units`."""
+def _batches(events, chunk_chars: int) -> Iterator[_Batch]:
+    """Pack documents into batches of about `chunk_chars` characters, in input order."""
     batch = _Batch()
     for event in events:
-        if isinstance(event, FileReport):
-            batch.items.append(event)
-            continue
-        units = segment(event.text).units
-        if not units:
-            batch.items.append(_Part(event.file, event.doc, []))  # reported as "no text"
-        while units:
-            room = chunk_units - len(batch.texts)
-            part, units = units[:room], units[room:]
-            batch.items.append(_Part(event.file, event.doc, part))
-            batch.texts.extend(u.text for u in part)
-            if len(batch.texts) >= chunk_units:
+        pieces = [event] if isinstance(event, FileReport) else _pieces(event, chunk_chars)
+        for piece in pieces:
+            batch.items.append(piece)
+            batch.chars += 0 if isinstance(piece, FileReport) else len(piece.text)
+            if batch.chars >= chunk_chars:
                 yield batch
                 batch = _Batch()
     if batch.items:
         yield batch
 
 
-def _score(texts: list[str]):
-    return _worker_tagger.decision_scores(texts)
+def _pieces(document, chunk_chars: int) -> list[_Piece]:
+    """A document as one piece, or cut after the last line break before each `chunk_chars`."""
+    text, pieces, start = document.text, [], 0
+    while len(text) - start > chunk_chars:
+        cut = text.rfind("\n", start + chunk_chars // 2, start + chunk_chars) + 1 or start + chunk_chars
+        pieces.append(_Piece(document.file, document.doc, text[start:cut], start))
+        start = cut
+    pieces.append(_Piece(document.file, document.doc, text[start:], start))
+    return pieces
+
+
+def _work(tagger: Tagger, batch: _Batch) -> list[tuple[list, object, list[Dropped]]]:
+    """Segment and score the documents of one batch: (units, scores, boilerplate) each."""
+    pieces = [item for item in batch.items if isinstance(item, _Piece)]
+    segmentations = [segment(piece.text, separators=False) for piece in pieces]
+    scores = tagger.decision_scores([u.text for s in segmentations for u in s.units])
+    out, row = [], 0
+    for s in segmentations:
+        out.append((s.units, scores[row:row + len(s.units)], s.dropped))
+        row += len(s.units)
+    return out
+
+
+def _work_in_worker(batch: _Batch):
+    return _work(_worker_tagger, batch)
 
 
 def _init_worker(tagger: Tagger):
@@ -113,12 +150,12 @@ def _init_worker(tagger: Tagger):
 
 
 def _parallel(tagger: Tagger, batches, jobs: int):
-    """Score batches in `jobs` processes, at most 2 × jobs ahead; yield them in order."""
+    """Work on batches in `jobs` processes, at most 2 × jobs ahead; yield them in order."""
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(tagger,)) as pool:
         pending = []
         for batch in batches:
-            pending.append((batch, pool.submit(_score, batch.texts)))
+            pending.append((batch, pool.submit(_work_in_worker, batch)))
             if len(pending) > 2 * jobs:
                 done, future = pending.pop(0)
                 yield done, future.result()
