@@ -51,7 +51,8 @@ def tag(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run of the same "
                                 "command: files it finished are kept, not tagged again."),
 ):
-    """Tag every paragraph of INPUTS; a per-file report goes to OUTPUT.files.jsonl.
+    """Tag every paragraph of INPUTS; a per-file report goes to OUTPUT.files.jsonl and the
+    boilerplate left out (page counters, 相关推荐 lists, …) to OUTPUT.dropped.jsonl.
 
     Exit code 0 when every file was tagged or skipped, 1 when any failed. An interrupted run
     leaves OUTPUT untouched; run the same command with --resume to continue it.
@@ -86,20 +87,25 @@ def tag(
 
 def _tag_into(writer, progress, tagger, inputs, jobs, text_column):
     """Stream tagged paragraphs and file reports into `writer`, showing progress."""
-    from edutag.batch import tag_inputs
+    from edutag.batch import DroppedSpan, tag_inputs
     from edutag.ingest import FileReport
 
     with progress, writer:
         task = progress.add_task("tagging", total=None, files=0, paras=0)
         for event in tag_inputs(tagger, inputs, jobs=jobs, text_column=text_column,
-                                skip=writer.done):
+                                skip=writer.done, dropped=True):
             if isinstance(event, FileReport):
                 writer.report(event)
                 if event.status == "failed":
                     progress.console.print(f"[yellow]failed:[/yellow] {event.file}: {event.reason}",
                                            highlight=False)
+            elif isinstance(event, DroppedSpan):
+                writer.write_dropped(event)
+                continue
             else:
                 writer.write(event)
+                if writer.paragraphs % 500:
+                    continue
             progress.update(task, files=sum(writer.counts.values()), paras=writer.paragraphs)
     return writer
 

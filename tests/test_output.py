@@ -4,7 +4,8 @@ import pytest
 
 from edutag.ingest import FileReport
 from edutag.model import Paragraph
-from edutag.output import ParagraphWriter, report_path
+from edutag.batch import DroppedSpan
+from edutag.output import ParagraphWriter, dropped_path, report_path
 
 P = Paragraph("a.txt", 0, 0, 8, "开展防溺水教育", ["safety"], {"safety": 0.9, "party": 0.01})
 
@@ -54,7 +55,8 @@ def test_writer_resume_keeps_finished_files_and_drops_the_cut_one(tmp_path, fmt)
     if fmt == "csv":
         assert text.startswith("doc,para") and text.count("doc,para") == 1
     assert [json.loads(x)["file"] for x in report_path(out).read_text("utf-8").splitlines()] == ["a.txt", "b.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, report_path(out).name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, report_path(out).name, dropped_path(out).name])
 
 
 def test_writer_resume_without_a_partial_run_starts_afresh(tmp_path):
@@ -67,3 +69,13 @@ def test_writer_resume_without_a_partial_run_starts_afresh(tmp_path):
 def test_writer_refuses_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="jsonl, csv"):
         ParagraphWriter(tmp_path / "x", "xml")
+
+
+def test_writer_lists_dropped_boilerplate_beside_the_output(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with ParagraphWriter(out) as w:
+        w.write_dropped(DroppedSpan("a.txt", 10, 18, "page counter", "第1页 共3页"))
+        w.report(FileReport("a.txt", "tagged", "", 0))
+    record = json.loads(dropped_path(out).read_text("utf-8"))
+    assert record == {"doc": "a.txt", "start": 10, "end": 18, "reason": "page counter",
+                      "text": "第1页 共3页"}
