@@ -11,18 +11,33 @@ VARIANTS = ["edutag-jobs1", "edutag-jobsall", "naive", "fasttext"]
 RESULTS = {}
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_throughput(benchmark, corpus_text, variant):
+def _run(benchmark, variant: str, path: Path) -> dict:
+    """One variant in a fresh process (its peak RSS is its own), timed once."""
     script = Path(__file__).with_name("variants.py")
 
     def run():
-        out = subprocess.run([sys.executable, str(script), variant, str(corpus_text)],
+        out = subprocess.run([sys.executable, str(script), variant, str(path)],
                              capture_output=True, text=True, check=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    result = benchmark.pedantic(run, rounds=1, iterations=1)
+    return benchmark.pedantic(run, rounds=1, iterations=1)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_throughput(benchmark, corpus_text, variant):
+    result = _run(benchmark, variant, corpus_text)
     benchmark.extra_info.update(result)
     RESULTS[variant] = result
+    assert result["units"] > 0
+
+
+def test_memory_on_a_large_archive(benchmark, corpus_archive):
+    """Peak RSS of `edutag tag --jobs all` on a .zip of BENCH_ARCHIVE_MB: main process and the
+    largest worker (each is bounded by the batch size, not by the archive)."""
+    result = _run(benchmark, "edutag-archive", corpus_archive)
+    benchmark.extra_info.update(result)
+    print(f"\narchive {result['mb']:.0f} MB: {result['mb_per_s']:.2f} MB/s, peak RSS main "
+          f"{result['main_rss_mb']:.0f} MB, largest worker {result['worker_rss_mb']:.0f} MB")
     assert result["units"] > 0
 
 
