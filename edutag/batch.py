@@ -1,6 +1,6 @@
 """The batch predictor: documents in, tagged paragraphs and per-file reports out, in order.
 
-Documents are packed into batches of about `chunk_chars` characters as they are read; a
+Documents are packed into batches of about `batch_chars` characters as they are read; a
 document longer than that is cut into pieces at line breaks. A batch is segmented *and*
 scored in one go, by a worker process when ``jobs > 1`` — the main process only reads
 files and writes results — and results are put back in input order, at most 2 × jobs
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from edutag.defaults import CHUNK_CHARS, TEXT_COLUMN
+from edutag.defaults import BATCH_CHARS, TEXT_COLUMN
 from edutag.ingest import FileReport, read_inputs
 from edutag.model import Paragraph, Tagger
 from edutag.segment import Dropped, segment
@@ -58,7 +58,7 @@ class _Batch:
 
 
 def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: str = TEXT_COLUMN,
-               chunk_chars: int = CHUNK_CHARS, skip: Iterable[str] = (),
+               batch_chars: int = BATCH_CHARS, skip: Iterable[str] = (),
                dropped: bool = False) -> Iterator[Paragraph | FileReport | DroppedSpan]:
     """Yield every tagged `Paragraph`, and one `FileReport` per input file once it is done.
 
@@ -67,7 +67,7 @@ def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: s
     """
     skip = frozenset(skip)
     events = (e for e in read_inputs(list(paths), text_column=text_column) if e.file not in skip)
-    batches = _batches(events, chunk_chars)
+    batches = _batches(events, batch_chars)
     done = ((b, _work(tagger, b)) for b in batches) if jobs <= 1 else _parallel(tagger, batches, jobs)
     current, count, index = None, 0, 0   # file being reported, its paragraphs, doc's units
     for batch, results in done:
@@ -102,26 +102,26 @@ def _done(file: str, paragraphs: int) -> FileReport:
     return FileReport(file, "skipped", "no text to tag (empty, or only boilerplate)", 0)
 
 
-def _batches(events, chunk_chars: int) -> Iterator[_Batch]:
-    """Pack documents into batches of about `chunk_chars` characters, in input order."""
+def _batches(events, batch_chars: int) -> Iterator[_Batch]:
+    """Pack documents into batches of about `batch_chars` characters, in input order."""
     batch = _Batch()
     for event in events:
-        pieces = [event] if isinstance(event, FileReport) else _pieces(event, chunk_chars)
+        pieces = [event] if isinstance(event, FileReport) else _pieces(event, batch_chars)
         for piece in pieces:
             batch.items.append(piece)
             batch.chars += 0 if isinstance(piece, FileReport) else len(piece.text)
-            if batch.chars >= chunk_chars:
+            if batch.chars >= batch_chars:
                 yield batch
                 batch = _Batch()
     if batch.items:
         yield batch
 
 
-def _pieces(document, chunk_chars: int) -> list[_Piece]:
-    """A document as one piece, or cut after the last line break before each `chunk_chars`."""
+def _pieces(document, batch_chars: int) -> list[_Piece]:
+    """A document as one piece, or cut after the last line break before each `batch_chars`."""
     text, pieces, start = document.text, [], 0
-    while len(text) - start > chunk_chars:
-        cut = text.rfind("\n", start + chunk_chars // 2, start + chunk_chars) + 1 or start + chunk_chars
+    while len(text) - start > batch_chars:
+        cut = text.rfind("\n", start + batch_chars // 2, start + batch_chars) + 1 or start + batch_chars
         pieces.append(_Piece(document.file, document.doc, text[start:cut], start))
         start = cut
     pieces.append(_Piece(document.file, document.doc, text[start:], start))

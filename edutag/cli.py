@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from edutag.defaults import TEXT_COLUMN
+from edutag.defaults import BATCH_CHARS, TEXT_COLUMN
 from edutag.errors import EdutagError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -50,6 +50,8 @@ def tag(
     text_column: str = typer.Option(TEXT_COLUMN, help="Column holding the text in .csv/.jsonl inputs."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run of the same "
                                 "command: files it finished are kept, not tagged again."),
+    batch_chars: int = typer.Option(BATCH_CHARS, "--batch-chars", min=1000, help="Characters tagged "
+                                    "per batch; memory per process grows with it."),
 ):
     """Tag every paragraph of INPUTS; a per-file report goes to OUTPUT.files.jsonl and the
     boilerplate left out (page counters, 相关推荐 lists, …) to OUTPUT.dropped.jsonl.
@@ -73,7 +75,7 @@ def tag(
                         console=err, transient=True)
     try:
         writer = _tag_into(ParagraphWriter(output, fmt, resume=resume), progress, tagger, inputs,
-                           jobs, text_column)
+                           jobs, text_column, batch_chars)
     except KeyboardInterrupt:
         err.print(f"interrupted: {output} was not written; run the same command with --resume "
                   "to continue where it stopped", highlight=False)
@@ -85,7 +87,7 @@ def tag(
     raise typer.Exit(1 if c["failed"] else 0)
 
 
-def _tag_into(writer, progress, tagger, inputs, jobs, text_column):
+def _tag_into(writer, progress, tagger, inputs, jobs, text_column, batch_chars):
     """Stream tagged paragraphs and file reports into `writer`, showing progress."""
     from edutag.batch import DroppedSpan, tag_inputs
     from edutag.ingest import FileReport
@@ -93,7 +95,7 @@ def _tag_into(writer, progress, tagger, inputs, jobs, text_column):
     with progress, writer:
         task = progress.add_task("tagging", total=None, files=0, paras=0)
         for event in tag_inputs(tagger, inputs, jobs=jobs, text_column=text_column,
-                                skip=writer.done, dropped=True):
+                                batch_chars=batch_chars, skip=writer.done, dropped=True):
             if isinstance(event, FileReport):
                 writer.report(event)
                 if event.status == "failed":

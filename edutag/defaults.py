@@ -6,7 +6,7 @@ from pathlib import Path
 MAX_UNIT_CHARS = 300          # run-on text is re-cut at sentence ends into units this long
 SEED = 20261123               # training, cross-validation and the test split
 TEXT_COLUMN = "text"          # column read from .csv/.jsonl inputs
-CHUNK_CHARS = 500_000         # characters segmented and tagged per batch by the batch predictor
+BATCH_CHARS = 500_000         # characters segmented and tagged per batch (edutag tag --batch-chars)
 
 
 def corpus_dir() -> Path:

@@ -16,7 +16,7 @@ def _archive(tmp_path):
 
 
 def test_tag_inputs_reports_every_file_once(tiny_tagger, tmp_path):
-    events = list(tag_inputs(tiny_tagger, [_archive(tmp_path)], chunk_chars=200))
+    events = list(tag_inputs(tiny_tagger, [_archive(tmp_path)], batch_chars=200))
     reports = {r.file.split("!")[1]: r for r in events if isinstance(r, FileReport)}
     assert set(reports) == {f"{i}.txt" for i in range(6)} | {"empty.txt", "bad.docx"}
     assert reports["3.txt"].status == "tagged" and reports["3.txt"].paragraphs == 12
@@ -26,8 +26,8 @@ def test_tag_inputs_reports_every_file_once(tiny_tagger, tmp_path):
 
 def test_tag_inputs_gives_the_same_output_for_any_number_of_jobs(tiny_tagger, tmp_path):
     path = _archive(tmp_path)
-    one = list(tag_inputs(tiny_tagger, [path], jobs=1, chunk_chars=100))
-    two = list(tag_inputs(tiny_tagger, [path], jobs=2, chunk_chars=100))
+    one = list(tag_inputs(tiny_tagger, [path], jobs=1, batch_chars=100))
+    two = list(tag_inputs(tiny_tagger, [path], jobs=2, batch_chars=100))
     assert one == two and any(isinstance(e, Paragraph) for e in one)
 
 
@@ -42,7 +42,7 @@ def test_a_long_document_cut_into_pieces_tags_like_one_piece(tiny_tagger, tmp_pa
     text = "".join(f"{i}、开展防溺水专题教育，签订安全责任书。\n新建教学楼两栋。\n\n" for i in range(200))
     path.write_text(text, encoding="utf-8")
     whole = [e for e in tag_inputs(tiny_tagger, [path]) if isinstance(e, Paragraph)]
-    pieces = [e for e in tag_inputs(tiny_tagger, [path], chunk_chars=500) if isinstance(e, Paragraph)]
+    pieces = [e for e in tag_inputs(tiny_tagger, [path], batch_chars=500) if isinstance(e, Paragraph)]
     assert pieces == whole and len(whole) == 400
     assert [p.para for p in pieces] == list(range(400))
     assert all(text[p.start:p.end] == p.text for p in pieces)

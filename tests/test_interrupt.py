@@ -19,7 +19,7 @@ def test_sigint_leaves_no_output_and_resume_completes(tiny_model_dir, tmp_path, 
             z.writestr(f"{i:03}.txt", "开展防溺水专题教育，签订安全责任书。\n新建教学楼两栋。\n" * 400)
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "edutag", "tag", str(archive), "-o", str(out),
-               "--model", str(tiny_model_dir), "--jobs", jobs]
+               "--model", str(tiny_model_dir), "--jobs", jobs, "--batch-chars", "20000"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     checkpoint = tmp_path / "out.jsonl.resume.json"
     deadline = time.time() + 120
