@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from edutag.defaults import BATCH_CHARS, TEXT_COLUMN
 from edutag.ingest import FileReport, read_inputs
 from edutag.model import Paragraph, Tagger
-from edutag.segment import Dropped, segment
+from edutag.segment import segment
 
 __all__ = ["tag_inputs", "default_jobs", "DroppedSpan"]
 
@@ -81,17 +81,18 @@ def tag_inputs(tagger: Tagger, paths: Iterable, *, jobs: int = 1, text_column: s
                 continue
             if current is None:
                 current, count = item.file, 0
-            units, scores, spans = next(pieces)
+            starts, ends, texts, scores, spans = next(pieces)
             if item.offset == 0:
                 index = 0      # a new document (a file may hold many: csv, jsonl)
             else:              # a later piece of a long document: shift it into place
-                units = [replace(u, index=u.index + index, start=u.start + item.offset,
-                                 end=u.end + item.offset) for u in units]
-            yield from tagger.paragraphs(item.doc, units, scores)
+                starts = [x + item.offset for x in starts]
+                ends = [x + item.offset for x in ends]
+            yield from tagger.records(item.doc, range(index, index + len(texts)), starts, ends,
+                                      texts, scores)
             if dropped:
-                yield from (DroppedSpan(item.doc, d.start + item.offset, d.end + item.offset,
-                                        d.reason, d.text) for d in spans)
-            count, index = count + len(units), index + len(units)
+                yield from (DroppedSpan(item.doc, start + item.offset, end + item.offset, reason, text)
+                            for start, end, reason, text in spans)
+            count, index = count + len(texts), index + len(texts)
     if current is not None:
         yield _done(current, count)
 
@@ -128,15 +129,20 @@ def _pieces(document, batch_chars: int) -> list[_Piece]:
     return pieces
 
 
-def _work(tagger: Tagger, batch: _Batch) -> list[tuple[list, object, list[Dropped]]]:
-    """Segment and score the documents of one batch: (units, scores, boilerplate) each."""
+def _work(tagger: Tagger, batch: _Batch) -> list[tuple]:
+    """Segment and score the documents of one batch. Per document piece: unit starts, ends
+    and texts, their scores, and the dropped boilerplate — as lists and arrays, which cross
+    the process boundary far faster than objects."""
     pieces = [item for item in batch.items if isinstance(item, _Piece)]
     segmentations = [segment(piece.text, separators=False) for piece in pieces]
     scores = tagger.decision_scores([u.text for s in segmentations for u in s.units])
     out, row = [], 0
     for s in segmentations:
-        out.append((s.units, scores[row:row + len(s.units)], s.dropped))
-        row += len(s.units)
+        n = len(s.units)
+        out.append(([u.start for u in s.units], [u.end for u in s.units],
+                    [u.text for u in s.units], scores[row:row + n],
+                    [(d.start, d.end, d.reason, d.text) for d in s.dropped]))
+        row += n
     return out
 
 

@@ -230,14 +230,18 @@ class Tagger:
         return self.paragraphs(doc, units, self.decision_scores([u.text for u in units]))
 
     def paragraphs(self, doc: str, units, scores: np.ndarray) -> list[Paragraph]:
-        """The output records of `units`, given their rows of scores (one array per batch:
-        rounding and thresholding are done for all rows at once)."""
+        """The output records of `units`, given their rows of scores."""
+        return self.records(doc, [u.index for u in units], [u.start for u in units],
+                            [u.end for u in units], [u.text for u in units], scores)
+
+    def records(self, doc: str, indexes, starts, ends, texts, scores: np.ndarray) -> list[Paragraph]:
+        """Output records from columns (what a batch worker sends back: plain lists pickle
+        far faster than objects); rounding and thresholds are done on all rows at once."""
         rounded = scores.astype(np.float64).round(4).tolist()
         chosen = (scores >= self.thresholds_).tolist()
         classes = self.classes_
-        return [Paragraph(doc, u.index, u.start, u.end, u.text, list(compress(classes, keep)),
-                          dict(zip(classes, row)))
-                for u, row, keep in zip(units, rounded, chosen)]
+        return [Paragraph(doc, i, s, e, t, list(compress(classes, keep)), dict(zip(classes, row)))
+                for i, s, e, t, row, keep in zip(indexes, starts, ends, texts, rounded, chosen)]
 
     def tag_paths(self, paths: list[str | os.PathLike]) -> Iterator[Paragraph]:
         """Read files, folders and archives and yield every tagged paragraph.
