@@ -20,7 +20,10 @@ def test_sigint_leaves_no_output_and_resume_completes(tiny_model_dir, tmp_path, 
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "edutag", "tag", str(archive), "-o", str(out),
                "--model", str(tiny_model_dir), "--jobs", jobs, "--batch-chars", "20000"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    # SIG_DFL in the child: a CI started in the background without job control runs with
+    # SIGINT ignored, which Python would inherit, and then Ctrl-C could not be tested.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     checkpoint = tmp_path / "out.jsonl.resume.json"
     deadline = time.time() + 120
     while time.time() < deadline and not (checkpoint.exists() and json.loads(checkpoint.read_text() or "{}").get("report")):
