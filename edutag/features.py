@@ -1,9 +1,10 @@
 """Features: normalised text → rjieba word n-grams and character n-grams → TF-IDF.
 
 Stage three of the pipeline. A whole batch of units is processed at once, as arrays: the
-units are joined, normalised and tokenised in one call each, and n-grams become int64 keys
-that are looked up in a sorted vocabulary with `numpy.searchsorted`. Python runs once per
-token (one dict lookup), never once per n-gram — this is what makes batch tagging fast.
+units are joined, normalised and tokenised in one call each; tokens are hashed with prefix
+sums, and n-grams become int64 keys that are looked up in direct tables and a hash table
+and counted with one sort. Python never runs once per n-gram — this is what makes batch
+tagging fast.
 
 The numbers are exactly those of scikit-learn's `TfidfVectorizer` (sublinear tf, smooth
 idf, l2 norm per feature group) given the same analyzers, `word_ngrams` and `char_ngrams`
@@ -26,8 +27,7 @@ SEP = "\x01"                     # joins the units of a batch; never part of a u
 _SEP, _SPACE, _ZERO = 1, 32, 48
 _MAX_CODE = 0x110000
 _CHAR_MAX_N = 3                  # three 21-bit code points fill an int64 key
-_PUNCT_RUN = re.compile(r"[^\u3400-\u9fffA-Za-z\x01]+")   # not part of any word
-_WORD_CHAR = np.zeros(_MAX_CODE, dtype=bool)   # what _PUNCT_RUN keeps, as a table
+_WORD_CHAR = np.zeros(_MAX_CODE, dtype=bool)   # characters words are made of
 _WORD_CHAR[0x3400:0xA000] = _WORD_CHAR[ord("A"):ord("Z") + 1] = True
 _WORD_CHAR[ord("a"):ord("z") + 1] = _WORD_CHAR[_SEP] = True
 
@@ -149,7 +149,8 @@ def _token_keys(codes: np.ndarray, tokens: list[str]) -> tuple[np.ndarray, np.nd
     `tokens` concatenate to `codes` (the tokeniser loses nothing). With prefix sums
     S[k] = Σ c_i·P^i (mod 2⁶⁴), a span's hash is (S[end] − S[start])·P^−start: one pass for
     all tokens instead of one dict lookup per token. Two different words share a key with
-    probability ~2⁻⁶³ per pair.
+    probability ~2⁻⁶³ per pair: the sum is mixed (an odd multiplier, a bijection) before
+    its lowest bit is dropped, else 上 and 下 (adjacent code points) would share a key.
     """
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     ends = np.cumsum(lengths)
@@ -161,6 +162,7 @@ def _token_keys(codes: np.ndarray, tokens: list[str]) -> tuple[np.ndarray, np.nd
         inverse = np.concatenate(([np.uint64(1)], inverse[:-1]))
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes.astype(np.uint64) * powers[:-1])))
         keys = (prefix[ends] - prefix[starts]) * inverse[starts]
+        keys = keys * _GOLDEN   # mix: a one-character token's sum is just its code point
     first = codes[np.minimum(starts, len(codes) - 1)] if len(codes) else starts
     return (keys >> np.uint64(1)).astype(np.int64), first
 
@@ -175,7 +177,7 @@ def _cut():
 
 
 def _hash_of(tokens: list[str]) -> np.ndarray:
-    return _token_keys(_codes("".join(tokens)).astype(np.uint32), tokens)[0]
+    return _token_keys(_codes("".join(tokens)), tokens)[0]
 
 
 def words(text: str) -> list[str]:
@@ -184,7 +186,7 @@ def words(text: str) -> list[str]:
     >>> words("加强教师队伍建设,开展防溺水教育")
     ['加强', '教师队伍', '建设', '开展', '防', '溺水', '教育']
     """
-    return [t for t in _cut()(_PUNCT_RUN.sub(" ", text)) if not t.isspace()]
+    return [t for t in _cut()(_text(_word_codes(_codes(text)))) if not t.isspace()]
 
 
 def char_ngrams(text: str, ngram_range=(1, 3)) -> list[str]:
@@ -221,7 +223,6 @@ def _joined(keys_by_n):
 def _digits(keys: np.ndarray, base: int, n: int) -> np.ndarray:
     """The `n` digits of each key, most significant first (0 where a key is shorter)."""
     out = np.zeros((len(keys), n), dtype=np.int64)
-    keys = keys.copy()
     for k in range(n - 1, -1, -1):
         keys, out[:, k] = np.divmod(keys, base)
     return out
@@ -270,9 +271,13 @@ class _KeyIndex:
         return ((keys.view(np.uint64) * _GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
 
     def find(self, keys: np.ndarray, n: int) -> np.ndarray:
-        """The column of every n-gram key, -1 where it is not in the vocabulary."""
+        """The column of every n-gram key, -1 where it is not in the vocabulary. Single
+        words and characters (n = 1) are read from the direct table, the rest hashed."""
         if n == 1:
             return self.direct[keys]
+        return self._probe(keys)
+
+    def _probe(self, keys: np.ndarray) -> np.ndarray:
         slot = self._hash(keys)
         found = self.slots[slot]
         hit = found == keys
@@ -371,12 +376,12 @@ class TfidfFeatures:
         rows = np.cumsum(is_sep)[kept]
         keys = keys[kept]
         if learn:
-            distinct, where, ids = np.unique(keys, return_index=True, return_inverse=True)
+            _, where, ids = np.unique(keys, return_index=True, return_inverse=True)
             kept_at = np.flatnonzero(kept)
             self._seen = [tokens[i] for i in kept_at[where].tolist()]
             ids = ids.reshape(-1) + 1
         else:
-            ids = self._token_index.find(keys, 2) + 1
+            ids = self._token_index._probe(keys) + 1
             ids[ids == 0] = len(self.word_tokens_) + 1
         return ids.astype(np.int64), rows, codes[~sep].astype(np.int64), char_rows[~sep]
 
@@ -393,7 +398,8 @@ class TfidfFeatures:
         used = np.unique(digits[digits > 0])
         by_id = [""] + list(seen)
         self._set_words([by_id[i] for i in used.tolist()])
-        renumber = np.zeros(base, dtype=np.int64)
+        renumber = np.full(base, len(used) + 1, dtype=np.int64)   # unused words: unknown
+        renumber[0] = 0
         renumber[used] = np.arange(1, len(used) + 1)
         keys = _undigits(renumber[digits], self._word_base)
         order = np.argsort(keys)
@@ -401,7 +407,9 @@ class TfidfFeatures:
         if self.chars:
             self.chars_ = _Group.fit(*_joined(_ngram_keys(codes, crows, self.char_ngrams, _MAX_CODE)),
                                      n, self.min_df, _MAX_CODE)
-        return self.transform(texts)
+        # the training texts are already analysed: renumber their words, don't cut them again
+        return sp.hstack(self._blocks(renumber[ids], wrows, codes, crows, n), format="csr",
+                         dtype=np.float32)
 
     def fit(self, texts: list[str]) -> TfidfFeatures:
         self.fit_transform(texts)
@@ -418,12 +426,12 @@ class TfidfFeatures:
 
     def blocks(self, texts: list[str]) -> list[sp.csr_matrix]:
         """The feature blocks (words, chars) separately: scoring needs no stacked copy."""
-        ids, wrows, codes, crows = self._analyse(texts)
-        blocks = [self.words_.matrix(_ngram_keys(ids, wrows, self.word_ngrams, self._word_base),
-                                     len(texts))]
+        return self._blocks(*self._analyse(texts), len(texts))
+
+    def _blocks(self, ids, wrows, codes, crows, n: int) -> list[sp.csr_matrix]:
+        blocks = [self.words_.matrix(_ngram_keys(ids, wrows, self.word_ngrams, self._word_base), n)]
         if self.chars:
-            blocks.append(self.chars_.matrix(_ngram_keys(codes, crows, self.char_ngrams, _MAX_CODE),
-                                             len(texts)))
+            blocks.append(self.chars_.matrix(_ngram_keys(codes, crows, self.char_ngrams, _MAX_CODE), n))
         return blocks
 
     @property

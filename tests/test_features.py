@@ -74,6 +74,13 @@ def test_a_batch_scores_each_text_as_if_alone(batch):
     np.testing.assert_allclose(together, alone, atol=1e-6)
 
 
+def test_words_hash_apart_even_when_their_code_points_are_neighbours():
+    from edutag.features import _hash_of
+
+    tokens = ["上", "下", "丁", "七", "教师", "教帅", "加强", "x"]
+    assert len(set(_hash_of(tokens).tolist())) == len(tokens)
+
+
 def test_feature_names_are_readable():
     features = TfidfFeatures(min_df=2).fit(TEXTS)
     names = features.feature_names()
