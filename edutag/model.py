@@ -35,7 +35,7 @@ MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 _THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 # The only types a saved model contains (arrays, a dict, strings). Any other type in a file
-# is refused before skops builds anything, so a tampered file cannot make `load` run code.
+# is refused before anything is built from it, so a tampered file cannot make `load` run code.
 TRUSTED_TYPES = ["numpy.ndarray", "builtins.dict", "builtins.list", "builtins.str"]
 
 
