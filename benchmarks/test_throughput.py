@@ -34,7 +34,7 @@ def test_throughput(benchmark, corpus_text, variant):
 def test_memory_on_a_large_archive(benchmark, corpus_archive):
     """Peak RSS of `edutag tag --jobs all` on a .zip of BENCH_ARCHIVE_MB: main process and the
     largest worker (each is bounded by the batch size, not by the archive)."""
-    result = _run(benchmark, "edutag-archive", corpus_archive)
+    result = _run(benchmark, "edutag-jobsall", corpus_archive)
     benchmark.extra_info.update(result)
     print(f"\narchive {result['mb']:.0f} MB: {result['mb_per_s']:.2f} MB/s, peak RSS main "
           f"{result['main_rss_mb']:.0f} MB, largest worker {result['worker_rss_mb']:.0f} MB")

@@ -2,8 +2,8 @@
 
     python benchmarks/variants.py VARIANT INPUT.txt  →  one JSON line: seconds, units, MB, peak RSS
 
-Variants: edutag-jobs1, edutag-jobsall (the `edutag tag` command; edutag-archive is the same
-on a .zip, for peak memory on a large archive), naive (a scikit-learn Pipeline
+Variants: edutag-jobs1, edutag-jobsall (the `edutag tag` command, on a .txt or a .zip),
+naive (a scikit-learn Pipeline
 with a jieba.lcut tokenizer, in one process), fasttext (edutag's segmenter, then fastText).
 The naive and fastText models are trained on the same labels as the shipped model, before
 the clock starts.
@@ -94,7 +94,6 @@ def main():
     variant, path = sys.argv[1], Path(sys.argv[2])
     runs = {"edutag-jobs1": lambda: edutag_run(path, 1),
             "edutag-jobsall": lambda: edutag_run(path, len(os.sched_getaffinity(0))),
-            "edutag-archive": lambda: edutag_run(path, len(os.sched_getaffinity(0))),
             "naive": lambda: naive_run(path), "fasttext": lambda: fasttext_run(path)}
     seconds, units = runs[variant]()
     main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -154,8 +154,8 @@ class Tagger:
         proba = np.zeros(Y.shape, dtype=np.float32)
         texts = np.asarray(texts, dtype=object)
         for train, held_out in folds.split(texts, Y):
-            features, coef, intercept = self._fit_once(list(texts[train]), Y[train])
-            proba[held_out] = _sigmoid(features.transform(list(texts[held_out])) @ coef + intercept)
+            fitted = self._fit_once(list(texts[train]), Y[train])
+            proba[held_out] = _scores(*fitted, list(texts[held_out]))
         return proba
 
     # --- predicting -------------------------------------------------------------------
@@ -168,13 +168,7 @@ class Tagger:
         """Probabilities as an array of shape (len(texts), len(classes_)), float32."""
         self._check_fitted()
         texts = _as_texts(texts, "texts")
-        if not texts:
-            return np.zeros((0, len(self.classes_)), dtype=np.float32)
-        z, offset = self.intercept_, 0
-        for block in self.features_.blocks(texts):   # no stacked copy of the matrix
-            z = z + block @ self.coef_[offset:offset + block.shape[1]]
-            offset += block.shape[1]
-        return _sigmoid(z)
+        return _scores(self.features_, self.coef_, self.intercept_, texts)
 
     def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
         """For each text, the probability of every theme.
@@ -368,6 +362,17 @@ def _as_texts(texts, what: str) -> list[str]:
     return texts
 
 
+def _scores(features, coef, intercept, texts: list[str]) -> np.ndarray:
+    """Probabilities of every label, block by block: no stacked copy of the matrix."""
+    if not texts:
+        return np.zeros((0, len(intercept)), dtype=np.float32)
+    z, offset = intercept, 0
+    for block in features.blocks(texts):
+        z = z + block @ coef[offset:offset + block.shape[1]]
+        offset += block.shape[1]
+    return _sigmoid(z)
+
+
 def _sigmoid(z) -> np.ndarray:
     z = np.asarray(z, dtype=np.float32)
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
@@ -386,9 +391,9 @@ def _best_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
     return out
 
 
-_PARAMS = [p for p in inspect.signature(Tagger.__init__).parameters if p != "self"]
 _DEFAULTS = {name: p.default for name, p in inspect.signature(Tagger.__init__).parameters.items()
              if name != "self"}
+_PARAMS = list(_DEFAULTS)
 
 
 def _version(package: str) -> str:
