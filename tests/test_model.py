@@ -28,6 +28,21 @@ def test_tagger_predict_proba_gives_every_theme_in_unit_interval(tiny_tagger):
     assert max(scores, key=scores.get) == "safety"
 
 
+def test_a_theme_of_one_sentence_is_found_in_a_long_paragraph(tiny_tagger):
+    """Sentence scores lift a clause's theme that the whole paragraph's TF-IDF dilutes; with
+    sentence_weight 0 the paragraph is scored as a whole, and short paragraphs never change."""
+    filler = "全县教育工作在县委县政府的正确领导下取得了新的成绩。" * 6
+    long = filler + "开展防溺水专题教育。"
+    whole_only = Tagger(**{**tiny_tagger.get_params(), "sentence_weight": 0.0})
+    for name in ("classes_", "features_", "coef_", "intercept_", "thresholds_"):
+        setattr(whole_only, name, getattr(tiny_tagger, name))
+    safety = tiny_tagger.classes_.index("safety")
+    pooled, plain = tiny_tagger.decision_scores([long, "开展防溺水专题教育。"]), \
+        whole_only.decision_scores([long, "开展防溺水专题教育。"])
+    assert pooled[0, safety] > plain[0, safety]
+    assert np.array_equal(pooled[1], plain[1])
+
+
 def test_tagger_refuses_a_bare_string(tiny_tagger):
     with pytest.raises(TypeError, match="wrap it"):
         tiny_tagger.predict("开展防溺水专题教育")
