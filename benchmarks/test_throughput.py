@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-VARIANTS = ["edutag-jobs1", "edutag-jobsall", "naive", "fasttext"]
+VARIANTS = ["edutag-jobs1", "edutag-jobsall", "edutag-jobsall-whole", "naive", "fasttext"]
 RESULTS = {}
 
 

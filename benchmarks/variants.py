@@ -3,8 +3,9 @@
     python benchmarks/variants.py VARIANT INPUT.txt  →  one JSON line: seconds, units, MB, peak RSS
 
 Variants: edutag-jobs1, edutag-jobsall (the `edutag tag` command, on a .txt or a .zip),
-naive (a scikit-learn Pipeline
-with a jieba.lcut tokenizer, in one process), fasttext (edutag's segmenter, then fastText).
+edutag-jobsall-whole (the same with sentence scores off, to show what they cost), naive (a
+scikit-learn Pipeline with a jieba.lcut tokenizer, in one process), fasttext (edutag's
+segmenter, then fastText).
 The naive and fastText models are trained on the same labels as the shipped model, before
 the clock starts.
 """
@@ -36,19 +37,34 @@ def _units(path: Path):
     return [u.text for u in segment(path.read_text("utf-8")).units]
 
 
-def edutag_run(path: Path, jobs: int):
+def edutag_run(path: Path, jobs: int, model: Path | None = None):
     """`edutag tag` itself, as a user runs it: model load, tagging, JSONL and reports written."""
     from edutag.cli import app
 
     out = Path(tempfile.mkdtemp()) / "tagged.jsonl"
     start = time.perf_counter()
-    code = app(["tag", str(path), "-o", str(out), "--jobs", str(jobs)], standalone_mode=False)
+    code = app(["tag", str(path), "-o", str(out), "--jobs", str(jobs)]
+               + (["--model", str(model)] if model else []), standalone_mode=False)
     seconds = time.perf_counter() - start
     if code not in (0, None):
         raise SystemExit(f"edutag tag exited with {code}")
     with out.open("rb") as f:
         units = sum(1 for _ in f)
     return seconds, units
+
+
+def whole_paragraphs_model() -> Path:
+    """The shipped model with sentence scores off: what scoring sentences costs in speed."""
+    import shutil
+
+    from edutag.defaults import packaged
+
+    folder = Path(tempfile.mkdtemp()) / "whole"
+    shutil.copytree(str(packaged("models", "default")), folder)
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    meta["params"]["sentence_weight"] = 0.0
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
 
 
 def naive_run(path: Path):
@@ -94,6 +110,8 @@ def main():
     variant, path = sys.argv[1], Path(sys.argv[2])
     runs = {"edutag-jobs1": lambda: edutag_run(path, 1),
             "edutag-jobsall": lambda: edutag_run(path, len(os.sched_getaffinity(0))),
+            "edutag-jobsall-whole": lambda: edutag_run(path, len(os.sched_getaffinity(0)),
+                                                       whole_paragraphs_model()),
             "naive": lambda: naive_run(path), "fasttext": lambda: fasttext_run(path)}
     seconds, units = runs[variant]()
     main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
