@@ -1,3 +1,4 @@
+import copy
 import json
 
 import numpy as np
@@ -33,9 +34,7 @@ def test_a_theme_of_one_sentence_is_found_in_a_long_paragraph(tiny_tagger):
     sentence_weight 0 the paragraph is scored as a whole, and short paragraphs never change."""
     filler = "全县教育工作在县委县政府的正确领导下取得了新的成绩。" * 6
     long = filler + "开展防溺水专题教育。"
-    whole_only = Tagger(**{**tiny_tagger.get_params(), "sentence_weight": 0.0})
-    for name in ("classes_", "features_", "coef_", "intercept_", "thresholds_"):
-        setattr(whole_only, name, getattr(tiny_tagger, name))
+    whole_only = copy.copy(tiny_tagger).set_params(sentence_weight=0.0)  # same fitted arrays
     safety = tiny_tagger.classes_.index("safety")
     pooled, plain = tiny_tagger.decision_scores([long, "开展防溺水专题教育。"]), \
         whole_only.decision_scores([long, "开展防溺水专题教育。"])
