@@ -15,7 +15,6 @@ import inspect
 import io
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress
@@ -27,7 +26,7 @@ from edutag.defaults import SEED, packaged
 from edutag.errors import ModelError, NotFittedError
 from edutag.features import TfidfFeatures
 from edutag.labels import theme_ids
-from edutag.segment import segment
+from edutag.segment import segment, sentences
 
 __all__ = ["Tagger", "Paragraph", "FORMAT_VERSION"]
 
@@ -69,13 +68,21 @@ class Tagger:
       paragraph as a whole (0 = whole paragraph only). A theme is assigned when one clause
       is about it, and in a long multi-theme paragraph TF-IDF dilutes each clause; scoring
       the sentences too finds them.
+    - `nb_share`: the weights are an average of two logistic regressions per theme: one on
+      the TF-IDF features and one on the same features scaled by their naive-Bayes log-count
+      ratio for the theme (NBSVM, Wang & Manning 2012), with this share for the second
+      (0 = plain only). The scaled one lets a rare but telling term (校安工程, 送教上门) count
+      more for its theme; averaging the two generalised better in cross-validation than
+      either alone. The average of two linear models is one linear model: predicting costs
+      the same, only training fits twice.
 
     >>> Tagger(C=4.0).fit(texts, labels).predict(["开展防溺水专题教育"])  # doctest: +SKIP
     [['safety']]
     """
 
     def __init__(self, *, word_ngrams=(1, 2), char_ngrams=(1, 3), chars=True,
-                 C=16.0, min_df=5, cv=5, random_state=SEED, sentence_weight=0.5):
+                 C=16.0, min_df=5, cv=5, random_state=SEED, sentence_weight=0.5,
+                 nb_share=0.5):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.chars = chars
@@ -84,6 +91,7 @@ class Tagger:
         self.cv = cv
         self.random_state = random_state
         self.sentence_weight = sentence_weight
+        self.nb_share = nb_share
 
     def get_params(self, deep: bool = True) -> dict:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -138,18 +146,17 @@ class Tagger:
         X = features.fit_transform(texts)
         coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
         intercept = np.full(Y.shape[1], -20.0, dtype=np.float32)  # no positives: never
-        trainable = [j for j in range(Y.shape[1]) if 0 < Y[:, j].sum() < len(Y)]
-        if trainable:
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.multiclass import OneVsRestClassifier
-
-            model = OneVsRestClassifier(LogisticRegression(
-                C=self.C, solver="liblinear", class_weight="balanced", max_iter=1000,
-                random_state=self.random_state))
-            model.fit(X, Y[:, trainable])
-            for k, j in enumerate(trainable):
-                coef[:, j] = model.estimators_[k].coef_.ravel()
-                intercept[j] = model.estimators_[k].intercept_[0]
+        share = float(self.nb_share)
+        ratios = _nb_ratios(X, Y) if share else None
+        for j in range(Y.shape[1]):
+            if not 0 < Y[:, j].sum() < len(Y):
+                continue
+            intercept[j] = 0.0
+            for weight, scale in ((1.0 - share, None), (share, ratios[:, j] if share else None)):
+                if weight:
+                    w, b = _logistic(X, Y[:, j], scale, self.C, self.random_state)
+                    coef[:, j] += weight * w
+                    intercept[j] += weight * b
         return features, coef, intercept
 
     def _out_of_fold(self, texts, Y) -> np.ndarray:
@@ -300,7 +307,7 @@ class Tagger:
             raise ModelError(f"{folder}: the model's labels do not match this edutag's themes "
                              "(data/labels/themes.csv). Retrain it with `edutag train`.")
         state = _read_state(model_path)
-        params = {"sentence_weight": 0.0, **meta.get("params", {})}  # older models: none
+        params = {"sentence_weight": 0.0, "nb_share": 0.0, **meta.get("params", {})}  # older: none
         tagger = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
         tagger.classes_ = meta["labels"]
         tagger.features_ = TfidfFeatures.from_state(state, **tagger._feature_params())
@@ -379,10 +386,10 @@ def _scores(features, coef, intercept, texts: list[str], sentence_weight: float 
     for i, text in enumerate(texts):
         if len(text) < _SPLIT_MIN_CHARS:
             continue
-        sentences = _SENTENCE.findall(text)
-        if len(sentences) > 1:
-            parts += sentences
-            owners += [i] * len(sentences)
+        pieces = sentences(text)
+        if len(pieces) > 1:
+            parts += pieces
+            owners += [i] * len(pieces)
     if not parts:
         return whole
     best = whole.copy()
@@ -404,8 +411,35 @@ def _linear_scores(features, coef, intercept, texts: list[str]) -> np.ndarray:
 # Shorter paragraphs are a clause or two: scoring their sentences changed nothing measurable
 # in cross-validation and costs time.
 _SPLIT_MIN_CHARS = 80
-# A sentence: text up to and including its closing punctuation (full- or half-width).
-_SENTENCE = re.compile(r"[^。！？；!?;]*[^。！？；!?;\s][^。！？；!?;]*[。！？；!?;]*")
+
+
+def _logistic(X, y, scale, C: float, seed: int):
+    """Weights and intercept of one theme's logistic regression, on X with its columns
+    multiplied by `scale` when given (the weights returned apply to unscaled X)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=1000,
+                               random_state=seed)
+    model.fit(X if scale is None else X @ _diagonal(scale), y)
+    w = model.coef_.ravel()
+    return (w if scale is None else w * scale), model.intercept_[0]
+
+
+def _nb_ratios(X, Y, alpha: float = 1.0) -> np.ndarray:
+    """Per feature and label, log of (share of the feature among the label's units) over
+    (its share among the other units), counting presence, add-`alpha` smoothed."""
+    present = X.copy()
+    present.data[:] = 1.0
+    inside = np.asarray((present.T @ Y.astype(np.float32)))          # (features, labels)
+    outside = np.asarray(present.sum(axis=0)).reshape(-1, 1) - inside
+    inside, outside = inside + alpha, outside + alpha
+    return np.log((inside / inside.sum(0)) / (outside / outside.sum(0))).astype(np.float32)
+
+
+def _diagonal(values: np.ndarray):
+    import scipy.sparse as sp
+
+    return sp.diags(values, format="csr")
 
 
 def _sigmoid(z) -> np.ndarray:

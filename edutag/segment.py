@@ -20,7 +20,7 @@ from itertools import accumulate
 
 from edutag.defaults import MAX_UNIT_CHARS
 
-__all__ = ["Unit", "Dropped", "Segmentation", "segment"]
+__all__ = ["Unit", "Dropped", "Segmentation", "segment", "sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +176,17 @@ def segment(text: str, *, max_chars: int = MAX_UNIT_CHARS, separators: bool = Tr
         for start, end, clean in _cut(text, pieces, max_chars):
             units.append(Unit(len(units), start, end, clean, heading))
     return Segmentation(units, _fill_gaps(text, units, dropped) if separators else dropped)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of one unit, each with its closing punctuation and quotes; pieces with
+    no words (blank, or punctuation only) are left out.
+
+    >>> sentences("新建教学楼两栋。开展“防溺水”教育！")
+    ['新建教学楼两栋。', '开展“防溺水”教育！']
+    """
+    return [m.group() for m in _SENTENCE.finditer(text)
+            if m.group().strip(_SENTENCE_END + _CLOSERS + " \t\r\n\u3000")]
 
 
 def _lines(text: str):

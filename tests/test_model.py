@@ -42,6 +42,22 @@ def test_a_theme_of_one_sentence_is_found_in_a_long_paragraph(tiny_tagger):
     assert np.array_equal(pooled[1], plain[1])
 
 
+def test_nb_ratios_scale_terms_by_how_much_they_belong_to_a_theme(paragraphs):
+    """A term seen only in a theme's units gets a positive log-count ratio for it, a term seen
+    only elsewhere a negative one; with any share of the scaled regression the tagger learns."""
+    import scipy.sparse as sp
+
+    from edutag.model import _nb_ratios
+
+    X = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1]], dtype=np.float32))
+    ratios = _nb_ratios(X, np.array([[1], [1], [0]], dtype=np.int8))
+    assert ratios[0, 0] > 0 > ratios[1, 0]
+    texts, labels = [t for t, _ in paragraphs] * 2, [l for _, l in paragraphs] * 2
+    for share in (0.0, 0.5, 1.0):
+        tagger = Tagger(cv=0, min_df=1, nb_share=share).fit(texts, labels)
+        assert tagger.predict(["开展防溺水专题教育"]) == [["safety"]]
+
+
 def test_tagger_refuses_a_bare_string(tiny_tagger):
     with pytest.raises(TypeError, match="wrap it"):
         tiny_tagger.predict("开展防溺水专题教育")

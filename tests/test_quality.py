@@ -9,7 +9,7 @@ from edutag.train import read_examples
 
 from conftest import CORPUS, REPO, needs_corpus
 
-# Measured at 0.768 (micro 0.796) on the double-read labels (5,075 training units, 749 test
+# Measured at 0.772 (micro 0.803) on the double-read labels (5,075 training units, 749 test
 # units, thresholds 0.5); the floor leaves room for harmless changes.
 MACRO_F1_FLOOR = 0.70
 
